@@ -1,0 +1,120 @@
+/**
+ * Error types thrown by the provider. Each carries a stable `code` to switch on and only the
+ * fields a person needs. None of them ever holds a request config, a header, a token, a secret
+ * or a raw AxiosError: messages and fields are built from safe values only.
+ */
+
+/** Stable codes for every error this package throws. */
+export type C1ErrorCode =
+  | "C1_API_ERROR"
+  | "C1_NETWORK_ERROR"
+  | "C1_INVALID_RESPONSE"
+  | "C1_AUTH_ERROR"
+  | "C1_SETTINGS_ERROR"
+  | "C1_INVALID_ID";
+
+/** Base class of every error thrown by this package. */
+export class C1Error extends Error {
+  readonly code: C1ErrorCode;
+
+  constructor(code: C1ErrorCode, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Where a failed request went: the HTTP method and the URL path (no host, no query secrets). */
+export interface RequestTarget {
+  method: string;
+  path: string;
+}
+
+/** The C1 API answered with an HTTP error status. */
+export class C1ApiError extends C1Error {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly statusText: string;
+  /** The gRPC status code from C1's error body (5 = NOT_FOUND, 6 = ALREADY_EXISTS, ...), if any. */
+  readonly apiCode?: number;
+  /** C1's own error message, if any. */
+  readonly apiMessage?: string;
+  /** How many attempts were made before giving up. */
+  readonly attempts: number;
+
+  constructor(
+    target: RequestTarget,
+    details: { status: number; statusText: string; apiCode?: number; apiMessage?: string; attempts: number },
+  ) {
+    const reason = details.apiMessage ? `: ${details.apiMessage}` : "";
+    const tries = details.attempts > 1 ? ` (after ${details.attempts} attempts)` : "";
+    super(
+      "C1_API_ERROR",
+      `C1 API ${target.method} ${target.path} failed: ${details.status} ${details.statusText}${reason}${tries}`,
+    );
+    this.method = target.method;
+    this.path = target.path;
+    this.status = details.status;
+    this.statusText = details.statusText;
+    this.apiCode = details.apiCode;
+    this.apiMessage = details.apiMessage;
+    this.attempts = details.attempts;
+  }
+}
+
+/** The request never got an HTTP answer: connection reset or refused, DNS failure, timeout. */
+export class C1NetworkError extends C1Error {
+  readonly method: string;
+  readonly path: string;
+  /** The Node.js error code, e.g. ECONNRESET or ETIMEDOUT. */
+  readonly networkCode: string;
+  readonly attempts: number;
+
+  constructor(target: RequestTarget, networkCode: string, attempts: number) {
+    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : "";
+    super("C1_NETWORK_ERROR", `C1 API ${target.method} ${target.path} failed: network error ${networkCode}${tries}`);
+    this.method = target.method;
+    this.path = target.path;
+    this.networkCode = networkCode;
+    this.attempts = attempts;
+  }
+}
+
+/** C1 (or a proxy in front of it) answered 2xx with a body that is not what the API promises. */
+export class C1InvalidResponseError extends C1Error {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+
+  constructor(target: RequestTarget, status: number, problem: string) {
+    super("C1_INVALID_RESPONSE", `C1 API ${target.method} ${target.path} returned an invalid response (${status}): ${problem}`);
+    this.method = target.method;
+    this.path = target.path;
+    this.status = status;
+  }
+}
+
+/** Getting an access token failed. Says little on purpose: never the assertion, key or token. */
+export class C1AuthError extends C1Error {
+  readonly status?: number;
+
+  constructor(message: string, status?: number) {
+    super("C1_AUTH_ERROR", message);
+    this.status = status;
+  }
+}
+
+/** A provider setting is missing or malformed. The message names the setting and its env var. */
+export class C1SettingsError extends C1Error {
+  constructor(message: string) {
+    super("C1_SETTINGS_ERROR", message);
+  }
+}
+
+/** A resource id that is neither `appId/connectorId/roleSlug/userId` nor a Terraform JSON import id. */
+export class C1InvalidIdError extends C1Error {
+  constructor(message: string) {
+    super("C1_INVALID_ID", message);
+  }
+}

@@ -1,0 +1,78 @@
+import type { OwnerKey } from "./owner-key";
+
+/** The C1 user who owns the connector, as stored in the resource's outputs. */
+export interface OwnerUser {
+  id: string;
+  email?: string;
+  displayName?: string;
+  username?: string;
+  /** UNKNOWN, ENABLED, DISABLED or DELETED. */
+  status?: string;
+  emails?: string[];
+  usernames?: string[];
+  jobTitle?: string;
+  department?: string;
+  employmentStatus?: string;
+  employmentType?: string;
+  managerIds?: string[];
+  directoryIds?: string[];
+  createdAt?: string;
+  updatedAt?: string;
+  deletedAt?: string;
+}
+
+/** Everything a ConnectorUserOwner resource records in state. */
+export interface ConnectorUserOwnerOutputs extends OwnerKey {
+  /** When C1 recorded the ownership (RFC 3339), if C1 says. */
+  createdAt?: string;
+  /** The owning user's details, if C1 returns them. */
+  user?: OwnerUser;
+}
+
+const USER_STRING_FIELDS = [
+  "email",
+  "displayName",
+  "username",
+  "status",
+  "jobTitle",
+  "department",
+  "employmentStatus",
+  "employmentType",
+  "createdAt",
+  "updatedAt",
+  "deletedAt",
+] as const;
+
+const USER_LIST_FIELDS = ["emails", "usernames", "managerIds", "directoryIds"] as const;
+
+/**
+ * Keeps the useful, well-typed fields of C1's User. Provenance lists (`*Sources`) and the free-form
+ * profile are left out: they are large, change often and nobody diffs on them.
+ */
+export function toOwnerUser(user: unknown): OwnerUser | undefined {
+  if (user === null || typeof user !== "object") return undefined;
+  const source = user as Record<string, unknown>;
+  if (typeof source.id !== "string" || source.id === "") return undefined;
+  const result: OwnerUser = { id: source.id };
+  for (const field of USER_STRING_FIELDS) {
+    const value = source[field];
+    if (typeof value === "string" && value !== "") result[field] = value;
+  }
+  for (const field of USER_LIST_FIELDS) {
+    const value = source[field];
+    if (Array.isArray(value)) result[field] = value.filter((item): item is string => typeof item === "string");
+  }
+  return result;
+}
+
+/**
+ * Builds the resource outputs from the key the program declared and C1's ConnectorOwnerUser.
+ * The key comes from the program, not the response, so state always matches the declaration.
+ */
+export function toOwnerOutputs(key: OwnerKey, owner: Record<string, unknown>): ConnectorUserOwnerOutputs {
+  const outputs: ConnectorUserOwnerOutputs = { ...key };
+  if (typeof owner.createdAt === "string" && owner.createdAt !== "") outputs.createdAt = owner.createdAt;
+  const user = toOwnerUser(owner.user);
+  if (user) outputs.user = user;
+  return outputs;
+}

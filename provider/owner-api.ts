@@ -1,0 +1,114 @@
+import type { C1Client, JsonObject } from "./client";
+import { C1ApiError, C1InvalidResponseError, C1Error } from "./errors";
+import type { OwnerKey } from "./owner-key";
+
+/** gRPC status codes C1 puts in error bodies. */
+const GRPC_NOT_FOUND = 5;
+const GRPC_ALREADY_EXISTS = 6;
+
+/** The connector and role whose owners are listed. */
+export type OwnerRole = Omit<OwnerKey, "userId">;
+
+function ownersPath(role: Omit<OwnerKey, "userId" | "roleSlug">): string {
+  return `/api/v2/apps/${encodeURIComponent(role.appId)}/connectors/${encodeURIComponent(role.connectorId)}/owners/users`;
+}
+
+/** The API path of one user owner; every segment percent-encoded. */
+export function ownerPath(key: OwnerKey): string {
+  return `${ownersPath(key)}/${encodeURIComponent(key.roleSlug)}/${encodeURIComponent(key.userId)}`;
+}
+
+/** True for C1's "no such thing" answer. */
+export function isNotFound(error: unknown): error is C1ApiError {
+  return error instanceof C1ApiError && (error.status === 404 || error.apiCode === GRPC_NOT_FOUND);
+}
+
+/** True for C1's "already exists" answer (HTTP 409 or gRPC ALREADY_EXISTS). */
+export function isAlreadyExists(error: unknown): error is C1ApiError {
+  return error instanceof C1ApiError && (error.status === 409 || error.apiCode === GRPC_ALREADY_EXISTS);
+}
+
+function connectorOwnerUserOf(body: JsonObject, method: string, path: string): JsonObject {
+  const owner = body.connectorOwnerUser;
+  if (owner === null || typeof owner !== "object" || Array.isArray(owner)) {
+    throw new C1InvalidResponseError({ method, path }, 200, "the body has no connectorOwnerUser object");
+  }
+  return owner as JsonObject;
+}
+
+/** Reads one user owner; undefined when C1 says it does not exist (404). */
+export async function getUserOwner(client: C1Client, key: OwnerKey): Promise<JsonObject | undefined> {
+  const path = ownerPath(key);
+  try {
+    return connectorOwnerUserOf(await client.call("GET", path), "GET", path);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** The owner C1 holds after a create, and whether it was already there. */
+export interface CreateOwnerResult {
+  owner: JsonObject;
+  /** True when C1 already had this owner (created outside Pulumi, or by an earlier attempt). */
+  adopted: boolean;
+}
+
+/**
+ * Makes the user an owner. When C1 answers that the owner already exists, the existing owner
+ * is read back and adopted: this also makes a POST retried after a lost answer safe.
+ */
+export async function createUserOwner(client: C1Client, key: OwnerKey): Promise<CreateOwnerResult> {
+  const path = ownerPath(key);
+  try {
+    const body = await client.call("POST", path, { userRef: { id: key.userId } });
+    return { owner: connectorOwnerUserOf(body, "POST", path), adopted: false };
+  } catch (error) {
+    if (!isAlreadyExists(error)) throw error;
+    const existing = await getUserOwner(client, key);
+    if (!existing) {
+      throw new C1Error("C1_API_ERROR", `${error.message}, yet GET ${path} finds no such owner; try again`);
+    }
+    return { owner: existing, adopted: true };
+  }
+}
+
+/** Removes the user as an owner. Returns false when C1 says it was already gone (404), which is fine. */
+export async function deleteUserOwner(client: C1Client, key: OwnerKey): Promise<boolean> {
+  try {
+    await client.call("DELETE", ownerPath(key), { userRef: { id: key.userId } });
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+/** Guards against a server that keeps handing out page tokens. */
+const MAX_PAGES = 10_000;
+
+/** Lists every user owner of a connector role, following `nextPageToken` through all pages. */
+export async function listUserOwners(client: C1Client, role: OwnerRole, pageSize = 100): Promise<JsonObject[]> {
+  const owners: JsonObject[] = [];
+  const seenTokens = new Set<string>();
+  let pageToken = "";
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const query = new URLSearchParams({ role_slug: role.roleSlug, page_size: String(pageSize) });
+    if (pageToken !== "") query.set("page_token", pageToken);
+    const path = `${ownersPath(role)}?${query.toString()}`;
+    const body = await client.call("GET", path);
+    const list = body.list ?? [];
+    if (!Array.isArray(list)) throw new C1InvalidResponseError({ method: "GET", path }, 200, "list is not an array");
+    for (const item of list) {
+      if (item !== null && typeof item === "object") owners.push(item as JsonObject);
+    }
+    const next = typeof body.nextPageToken === "string" ? body.nextPageToken : "";
+    if (next === "") return owners;
+    if (seenTokens.has(next)) {
+      throw new C1InvalidResponseError({ method: "GET", path }, 200, "nextPageToken repeats an earlier page");
+    }
+    seenTokens.add(next);
+    pageToken = next;
+  }
+  throw new C1InvalidResponseError({ method: "GET", path: ownersPath(role) }, 200, `more than ${MAX_PAGES} pages`);
+}

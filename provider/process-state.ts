@@ -1,0 +1,55 @@
+import { createHash } from "node:crypto";
+import { C1Client } from "./client";
+import { CONFIG_NAMESPACE, ConfigSource, resolveSettings, SETTING_SOURCES } from "./settings";
+
+/**
+ * What a provider process keeps between calls: the stack config each provider instance was
+ * configured with, and one API client (axios instance + token cache) per distinct settings.
+ *
+ * It lives on globalThis under a registered symbol, not in module scope or on the provider:
+ * Pulumi serializes the provider and everything its methods reach into every resource's state,
+ * and a token cache or config captured there would leak credentials into the state file.
+ */
+interface ProcessState {
+  configs: WeakMap<object, Record<string, string>>;
+  clients: Map<string, C1Client>;
+}
+
+function processState(): ProcessState {
+  const holder = globalThis as unknown as Record<symbol, ProcessState | undefined>;
+  const key = Symbol.for("pulumi-conductorone-owners/process-state");
+  let state = holder[key];
+  if (!state) {
+    state = { configs: new WeakMap(), clients: new Map() };
+    holder[key] = state;
+  }
+  return state;
+}
+
+/** Records the `conductorone:*` stack config given to `provider.configure`, and nothing else. */
+export function rememberStackConfig(provider: object, config: ConfigSource): void {
+  const snapshot: Record<string, string> = {};
+  for (const name of Object.keys(SETTING_SOURCES)) {
+    const key = `${CONFIG_NAMESPACE}:${name}`;
+    const value = config.get(key);
+    if (value !== undefined && value !== null) snapshot[key] = String(value);
+  }
+  processState().configs.set(provider, snapshot);
+}
+
+/**
+ * The API client for `provider`, from its stack config (if configured) and the environment,
+ * resolved now. Calls with the same settings share one client, so one token serves them all.
+ */
+export function clientFor(provider: object): C1Client {
+  const state = processState();
+  const snapshot = state.configs.get(provider);
+  const settings = resolveSettings(snapshot ? { get: (key) => snapshot[key] } : undefined);
+  const fingerprint = createHash("sha256").update(JSON.stringify(settings)).digest("hex");
+  let client = state.clients.get(fingerprint);
+  if (!client) {
+    client = C1Client.fromSettings(settings);
+    state.clients.set(fingerprint, client);
+  }
+  return client;
+}

@@ -1,0 +1,60 @@
+import { OWNER_KEY_PROPERTIES, OwnerKey, OwnerKeyProperty } from "./owner-key";
+
+/** The longest key value accepted. C1 ids are short (KSUIDs); this only stops obvious mistakes. */
+export const MAX_KEY_LENGTH = 256;
+
+/** The engine's placeholder for a value not known until apply (see `pulumi.runtime.unknownValue`). */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** One invalid property, in the shape Pulumi's `check` reports. */
+export interface KeyFailure {
+  property: OwnerKeyProperty;
+  reason: string;
+}
+
+// C0 and C1 control characters, DEL, and the Unicode line/paragraph separators.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+
+/**
+ * Says what is wrong with one key value, or returns undefined when it is fine. Values are never
+ * rewritten: a value with stray whitespace is refused rather than trimmed, so that what is in C1
+ * is exactly what the program says.
+ */
+export function findKeyProblem(value: unknown): string | undefined {
+  if (value === undefined) return "is required";
+  if (typeof value !== "string") return `must be a string, got ${describeType(value)}`;
+  if (value.length === 0) return "must not be empty";
+  if (value.trim().length === 0) return "must not be only whitespace";
+  if (value.trim() !== value) return "must not start or end with whitespace";
+  if (CONTROL_CHARACTER.test(value)) return "must not contain control characters (newline, tab, ...)";
+  if (value.includes("/")) return "must not contain '/' (it is one segment of the C1 API path)";
+  if (value === "." || value === "..") return `must not be '${value}' (a relative path segment)`;
+  if (value.length > MAX_KEY_LENGTH) return `must be at most ${MAX_KEY_LENGTH} characters, got ${value.length}`;
+  return undefined;
+}
+
+/**
+ * Checks the four key properties of an owner. Values still unknown during a preview are skipped:
+ * they are checked again when known.
+ */
+export function findOwnerKeyFailures(props: Record<string, unknown>): KeyFailure[] {
+  const failures: KeyFailure[] = [];
+  for (const property of OWNER_KEY_PROPERTIES) {
+    const value = props[property];
+    if (value === UNKNOWN_VALUE) continue;
+    const problem = findKeyProblem(value);
+    if (problem) failures.push({ property, reason: `${property} ${problem}` });
+  }
+  return failures;
+}
+
+/** True when every key property is a known value (nothing pending from another resource). */
+export function isOwnerKeyKnown(props: Record<string, unknown>): props is Record<string, unknown> & OwnerKey {
+  return OWNER_KEY_PROPERTIES.every((property) => typeof props[property] === "string" && props[property] !== UNKNOWN_VALUE);
+}
