@@ -1,0 +1,127 @@
+/**
+ * Runs the emulator for a demo or by hand:
+ *
+ *   npm run emulator -- [--port N] [--no-seed]
+ *   npx ts-node --transpile-only test/emulator/cli.ts [--port N] [--no-seed]
+ *
+ * Prints the URL, `export` lines for a throwaway demo client and the demo directory, then serves
+ * until SIGINT/SIGTERM. `startEmulator` does the same for other scripts, without printing.
+ */
+import type { ClientCredentials } from './auth';
+import { C1Emulator, type C1EmulatorOptions } from './server';
+
+/** Options for {@link startEmulator}. */
+export interface StartEmulatorOptions extends C1EmulatorOptions {
+  /** Port on 127.0.0.1. @default 0 (a free port) */
+  port?: number;
+  /** First part of the demo client id. @default 'demo' */
+  clientName?: string;
+}
+
+/** A running emulator with a demo client. */
+export interface StartedEmulator {
+  emulator: C1Emulator;
+  url: string;
+  /** Throwaway local credentials, valid only against this emulator. */
+  client: ClientCredentials;
+  /** `CONDUCTORONE_SERVER_URL`, `CONDUCTORONE_CLIENT_ID`, `CONDUCTORONE_CLIENT_SECRET` for the provider. */
+  env: Record<'CONDUCTORONE_SERVER_URL' | 'CONDUCTORONE_CLIENT_ID' | 'CONDUCTORONE_CLIENT_SECRET', string>;
+  close: () => Promise<void>;
+}
+
+/** Starts an emulator and creates a demo client. */
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<StartedEmulator> {
+  const { port = 0, clientName = 'demo', ...emulatorOptions } = options;
+  const emulator = new C1Emulator(emulatorOptions);
+  const url = await emulator.listen(port);
+  const client = emulator.createClient(clientName);
+  return {
+    emulator,
+    url,
+    client,
+    env: {
+      CONDUCTORONE_SERVER_URL: url,
+      CONDUCTORONE_CLIENT_ID: client.clientId,
+      CONDUCTORONE_CLIENT_SECRET: client.clientSecret,
+    },
+    close: () => emulator.close(),
+  };
+}
+
+/** Parses `--port N`, `--port=N` and `--no-seed`. @throws on anything else, naming it. */
+export function parseCliArgs(argv: readonly string[]): { port: number; seed: boolean; help: boolean } {
+  const result = { port: 0, seed: true, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') result.help = true;
+    else if (arg === '--no-seed') result.seed = false;
+    else if (arg === '--port' || arg.startsWith('--port=')) {
+      const value = arg === '--port' ? argv[++i] : arg.slice('--port='.length);
+      const port = Number(value);
+      if (value === undefined || !/^\d+$/.test(value) || port > 65535) throw new Error(`--port must be 0-65535, got ${String(value)}`);
+      result.port = port;
+    } else throw new Error(`unknown argument: ${arg}`);
+  }
+  return result;
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The text the CLI prints: URL, env lines and the demo directory. */
+export function formatBanner(started: StartedEmulator): string {
+  const { apps, users } = started.emulator.store.directory();
+  const lines = [
+    `C1 emulator listening on ${started.url}`,
+    '',
+    '# Throwaway demo credentials: they only work against this local emulator and die with it.',
+    ...Object.entries(started.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
+    '',
+    'Demo directory:',
+    ...(apps.length === 0 ? ['  (empty)'] : apps.map((a) => `  app ${a.appId}: connectors ${a.connectorIds.join(', ') || '(none)'}`)),
+    ...users.map((u) => `  user ${u.id}: ${u.displayName} <${u.email}>`),
+    '',
+    `Admin API (local only): ${started.url}/_emulator/{owners,requests,faults,chaos,reset,revoke-tokens,directory}`,
+    'Press Ctrl+C to stop.',
+  ];
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  let args: ReturnType<typeof parseCliArgs>;
+  try {
+    args = parseCliArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.help) {
+    console.log('usage: ts-node --transpile-only test/emulator/cli.ts [--port N] [--no-seed]');
+    return;
+  }
+  const started = await startEmulator({ port: args.port, seed: args.seed });
+  console.log(formatBanner(started));
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) process.exit(130); // a second Ctrl+C means "now"
+    stopping = true;
+    console.log(`\n${signal}: stopping C1 emulator`);
+    started.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+// Run only when executed directly, not when imported (vitest has no `require.main`).
+if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

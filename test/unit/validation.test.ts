@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { findKeyProblem, findOwnerKeyFailures, MAX_KEY_LENGTH, UNKNOWN_VALUE } from "../../provider/validation";
+
+const valid = { appId: "app-1", connectorId: "conn-1", roleSlug: "owner", userId: "u-1" };
+
+describe("key validation", () => {
+  const bad: Array<[label: string, value: unknown, reason: string]> = [
+    ["missing", undefined, "is required"],
+    ["a number", 42, "must be a string, got a number"],
+    ["null", null, "must be a string, got null"],
+    ["an array", ["a"], "must be a string, got an array"],
+    ["an object", { id: "a" }, "must be a string, got a object"],
+    ["empty", "", "must not be empty"],
+    ["only spaces", "   ", "must not be only whitespace"],
+    ["a leading space", " u-1", "must not start or end with whitespace"],
+    ["a trailing newline", "u-1\n", "must not start or end with whitespace"],
+    ["an inner tab", "u\t1", "must not contain control characters"],
+    ["a NUL byte", "u\u00001", "must not contain control characters"],
+    ["DEL", "u\u007f1", "must not contain control characters"],
+    ["a slash", "app/1", "must not contain '/'"],
+    ["a dot segment", "..", "must not be '..'"],
+    ["a single dot", ".", "must not be '.'"],
+    ["too long", "x".repeat(MAX_KEY_LENGTH + 1), `at most ${MAX_KEY_LENGTH} characters`],
+  ];
+
+  it.each(bad)("refuses %s", (_label, value, reason) => {
+    expect(findKeyProblem(value)).toContain(reason);
+  });
+
+  it.each([["a KSUID", "2Ks7yJtHdNq8xVYp0fLzRk3Qm1a"], ["an email-like id", "alice@example.com"], ["percent text", "50%off"], ["max length", "x".repeat(MAX_KEY_LENGTH)], ["unicode", "ünïcødé"]])(
+    "accepts %s",
+    (_label, value) => {
+      expect(findKeyProblem(value)).toBeUndefined();
+    },
+  );
+
+  it("names each failing property in its reason", () => {
+    const failures = findOwnerKeyFailures({ ...valid, appId: "", roleSlug: "a/b" });
+    expect(failures).toEqual([
+      { property: "appId", reason: "appId must not be empty" },
+      { property: "roleSlug", reason: "roleSlug must not contain '/' (it is one segment of the C1 API path)" },
+    ]);
+  });
+
+  it("skips values that are unknown during a preview", () => {
+    expect(findOwnerKeyFailures({ ...valid, userId: UNKNOWN_VALUE })).toEqual([]);
+  });
+});
