@@ -17,9 +17,12 @@ export type C1ErrorCode =
 export class C1Error extends Error {
   readonly code: C1ErrorCode;
 
-  constructor(code: C1ErrorCode, message: string) {
+  // Pulumi's closure serializer rewrites classes into plain functions, so in the provider process
+  // new.target is undefined and `super(message)` does not initialise `this`: set both explicitly.
+  constructor(code: C1ErrorCode, message: string, name = "C1Error") {
     super(message);
-    this.name = new.target.name;
+    this.message = message;
+    this.name = name;
     this.code = code;
   }
 }
@@ -52,6 +55,7 @@ export class C1ApiError extends C1Error {
     super(
       "C1_API_ERROR",
       `C1 API ${target.method} ${target.path} failed: ${details.status} ${details.statusText}${reason}${tries}`,
+      "C1ApiError",
     );
     this.method = target.method;
     this.path = target.path;
@@ -73,7 +77,7 @@ export class C1NetworkError extends C1Error {
 
   constructor(target: RequestTarget, networkCode: string, attempts: number) {
     const tries = attempts > 1 ? ` (after ${attempts} attempts)` : "";
-    super("C1_NETWORK_ERROR", `C1 API ${target.method} ${target.path} failed: network error ${networkCode}${tries}`);
+    super("C1_NETWORK_ERROR", `C1 API ${target.method} ${target.path} failed: network error ${networkCode}${tries}`, "C1NetworkError");
     this.method = target.method;
     this.path = target.path;
     this.networkCode = networkCode;
@@ -88,7 +92,11 @@ export class C1InvalidResponseError extends C1Error {
   readonly status: number;
 
   constructor(target: RequestTarget, status: number, problem: string) {
-    super("C1_INVALID_RESPONSE", `C1 API ${target.method} ${target.path} returned an invalid response (${status}): ${problem}`);
+    super(
+      "C1_INVALID_RESPONSE",
+      `C1 API ${target.method} ${target.path} returned an invalid response (${status}): ${problem}`,
+      "C1InvalidResponseError",
+    );
     this.method = target.method;
     this.path = target.path;
     this.status = status;
@@ -100,7 +108,7 @@ export class C1AuthError extends C1Error {
   readonly status?: number;
 
   constructor(message: string, status?: number) {
-    super("C1_AUTH_ERROR", message);
+    super("C1_AUTH_ERROR", message, "C1AuthError");
     this.status = status;
   }
 }
@@ -108,13 +116,13 @@ export class C1AuthError extends C1Error {
 /** A provider setting is missing or malformed. The message names the setting and its env var. */
 export class C1SettingsError extends C1Error {
   constructor(message: string) {
-    super("C1_SETTINGS_ERROR", message);
+    super("C1_SETTINGS_ERROR", message, "C1SettingsError");
   }
 }
 
 /** A resource id that is neither `appId/connectorId/roleSlug/userId` nor a Terraform JSON import id. */
 export class C1InvalidIdError extends C1Error {
   constructor(message: string) {
-    super("C1_INVALID_ID", message);
+    super("C1_INVALID_ID", message, "C1InvalidIdError");
   }
 }

@@ -20,11 +20,12 @@ export interface AttemptFailure {
   networkCode?: string;
 }
 
-const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+// Plain arrays, not Sets: Pulumi's closure serializer writes a captured Set out as an empty object.
+const RETRYABLE_STATUSES: readonly number[] = [429, 500, 502, 503, 504];
 
 // Failures where the request may not have reached C1 or C1 did not finish answering. Retrying a POST
 // after one is safe: a duplicate create answers ALREADY_EXISTS and the provider adopts the owner.
-const RETRYABLE_NETWORK_CODES = new Set([
+const RETRYABLE_NETWORK_CODES: readonly string[] = [
   "ECONNRESET",
   "ECONNREFUSED",
   "ECONNABORTED",
@@ -34,12 +35,12 @@ const RETRYABLE_NETWORK_CODES = new Set([
   "ENETUNREACH",
   "EHOSTUNREACH",
   "ERR_SOCKET_CONNECTION_TIMEOUT",
-]);
+];
 
 /** True for failures worth another attempt: 429, 500, 502, 503, 504 and transient network errors. */
 export function isRetryableFailure(failure: AttemptFailure): boolean {
-  if (failure.status !== undefined) return RETRYABLE_STATUSES.has(failure.status);
-  return failure.networkCode !== undefined && RETRYABLE_NETWORK_CODES.has(failure.networkCode);
+  if (failure.status !== undefined) return RETRYABLE_STATUSES.includes(failure.status);
+  return failure.networkCode !== undefined && RETRYABLE_NETWORK_CODES.includes(failure.networkCode);
 }
 
 function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +21,8 @@ afterAll(async () => {
   await emulator.close();
 });
 
+let serialized: string;
+
 describe("the serialized provider", () => {
   it("holds no credential even after configure and real calls cached a token", async () => {
     const { stdout } = await run(
@@ -37,5 +40,26 @@ describe("the serialized provider", () => {
     // No setting is captured either: they are read at call time.
     expect(stdout).not.toContain(emulator.url);
     expect(stdout).not.toContain(clientId);
+    serialized = stdout;
+  });
+
+  it("runs check, create, read and delete when loaded in a fresh process, as the engine loads it", async () => {
+    const dir = await mkdtemp(path.join(repo, "node_modules", ".serialized-"));
+    try {
+      const file = path.join(dir, "provider.js");
+      await writeFile(file, serialized);
+      const env = { ...process.env, CONDUCTORONE_SERVER_URL: emulator.url, CONDUCTORONE_CLIENT_ID: clientId, CONDUCTORONE_CLIENT_SECRET: clientSecret };
+      const { stdout } = await run(process.execPath, [path.join(__dirname, "../support/run-serialized-provider.js"), file], { cwd: repo, env });
+      const result = JSON.parse(stdout);
+      expect(result.failures).toEqual([{ property: "roleSlug", reason: "roleSlug must not contain '/' (it is one segment of the C1 API path)" }]);
+      expect(result.created.id).toBe("app-payroll/conn-workday/owner/u-carol");
+      expect(result.read.props.user.email).toBe("carol@example.com");
+      expect(result.goneId).toBeNull();
+      expect(result.error).toMatchObject({ name: "C1ApiError", code: "C1_API_ERROR" });
+      expect(result.error.message).toContain("failed: 404 Not Found: user not found");
+      expect(emulator.store.listOwners({ connectorId: "conn-workday" })).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
