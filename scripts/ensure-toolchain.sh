@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Makes sure the pinned Pulumi toolchain exists on this machine, then prints
+# shell `export` lines (on stdout) that put it first on PATH:
+#
+#   exports=$(scripts/ensure-toolchain.sh) && eval "$exports"
+#   # (a bare `eval "$(scripts/ensure-toolchain.sh)"` works too, but would
+#   #  not stop a `set -e` script if the toolchain could not be made)
+#
+# or just use scripts/with-toolchain.sh CMD ARGS...
+#
+# What it provides, cached under ${XDG_CACHE_HOME:-~/.cache}/pulumi-conductorone/:
+#   pulumi-v<version>/bin/pulumi                         the Pulumi CLI, built from source
+#   pulumi-v<version>/bin/pulumi-language-nodejs         our own Node.js language host
+#                                                        (scripts/pulumi-toolchain/language-host)
+#   pulumi-v<version>/bin/pulumi-resource-pulumi-nodejs  the dynamic provider plugin shim
+#   node-v22/                                            Node.js 22 from npm (only if the
+#                                                        machine's node is older than 22)
+#
+# Why build from source: no prebuilt Pulumi can be downloaded here, but the Go
+# module proxy serves Pulumi's Go modules. The version comes from
+# .pulumi-version and must match scripts/pulumi-toolchain/go.mod.
+#
+# A warm run only checks files (no `go` at all). Each cache entry is trusted
+# only if its stamp file, written last, matches the current build inputs, and
+# every entry is built in a temp dir and moved into place, so an interrupted
+# build is never used.
+#
+# Escape hatch: PULUMI_CONDUCTORONE_USE_SYSTEM_TOOLCHAIN=1 builds nothing and
+# only checks that `pulumi` and node >= 22 are already on PATH.
+set -euo pipefail
+
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo_root=$(cd "$script_dir/.." && pwd)
+module_dir=$script_dir/pulumi-toolchain
+node_major_wanted=22
+# Bump when the way we build changes, to invalidate existing caches.
+recipe=1
+
+log() { echo "ensure-toolchain: $*" >&2; }
+die() {
+  echo "ensure-toolchain: error: $*" >&2
+  exit 1
+}
+
+# Major version of the node binary $1 (0 if it cannot be run).
+node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+if [[ "${PULUMI_CONDUCTORONE_USE_SYSTEM_TOOLCHAIN:-}" == 1 ]]; then
+  command -v pulumi >/dev/null ||
+    die "PULUMI_CONDUCTORONE_USE_SYSTEM_TOOLCHAIN=1 but no \`pulumi\` on PATH"
+  node_bin=$(command -v node) ||
+    die "PULUMI_CONDUCTORONE_USE_SYSTEM_TOOLCHAIN=1 but no \`node\` on PATH (Node >= $node_major_wanted needed)"
+  major=$(node_major "$node_bin")
+  ((major >= node_major_wanted)) ||
+    die "PULUMI_CONDUCTORONE_USE_SYSTEM_TOOLCHAIN=1 but $node_bin is Node $major; Node >= $node_major_wanted is needed"
+  log "using the system toolchain: $(command -v pulumi), $node_bin (Node $major)"
+  exit 0 # PATH already has everything: nothing to export
+fi
+
+version=$(tr -d '[:space:]' <"$repo_root/.pulumi-version")
+[[ -n "$version" ]] || die "$repo_root/.pulumi-version is empty"
+cache_root=${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-conductorone
+pulumi_dir=$cache_root/pulumi-v$version
+node_dir=$cache_root/node-v$node_major_wanted
+mkdir -p "$cache_root"
+
+# Everything that goes into the Pulumi build; the stamp records its hash.
+pulumi_inputs_hash() {
+  {
+    echo "recipe=$recipe version=$version"
+    cat "$module_dir/go.mod" "$module_dir/go.sum" "$module_dir"/*.go "$module_dir"/language-host/*.go
+  } | sha256sum | cut -d' ' -f1
+}
+
+pulumi_ready() {
+  local f
+  for f in pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs; do
+    [[ -x "$pulumi_dir/bin/$f" ]] || return 1
+  done
+  [[ -f "$pulumi_dir/stamp" && "$(cat "$pulumi_dir/stamp")" == "$(pulumi_inputs_hash)" ]]
+}
+
+# Node: use the machine's node if it is recent enough, else the cached one.
+node_arch() {
+  case "$(uname -m)" in
+  x86_64 | amd64) echo x64 ;;
+  aarch64 | arm64) echo arm64 ;;
+  *) die "no Node.js package for architecture $(uname -m); install Node >= $node_major_wanted yourself" ;;
+  esac
+}
+need_node=0
+if ! command -v node >/dev/null || (($(node_major "$(command -v node)") < node_major_wanted)); then
+  need_node=1
+  node_bin_dir=$node_dir/node_modules/node-linux-$(node_arch)/bin
+fi
+node_ready() { [[ -f "$node_dir/stamp" && -x "$node_bin_dir/node" ]]; }
+
+# Atomically replace directory $2 with the finished temp directory $1.
+install_dir() {
+  local old=""
+  if [[ -e "$2" ]]; then
+    old=$(mktemp -d "$2.old.XXXXXX")
+    mv "$2" "$old/"
+  fi
+  mv "$1" "$2"
+  [[ -z "$old" ]] || rm -rf "$old"
+}
+
+build_pulumi() {
+  command -v go >/dev/null || die "\`go\` is not installed, and the Pulumi CLI v$version must be built from source.
+  Install Go >= 1.25 (from your package manager or go.dev) and re-run, or use your own
+  Pulumi CLI and Node >= $node_major_wanted: put them on PATH and set PULUMI_CONDUCTORONE_USE_SYSTEM_TOOLCHAIN=1."
+  grep -q "github.com/pulumi/pulumi/pkg/v3 v$version\$" "$module_dir/go.mod" ||
+    die "$module_dir/go.mod does not require github.com/pulumi/pulumi/pkg/v3 v$version (from .pulumi-version); update it with
+  (cd scripts/pulumi-toolchain && go get github.com/pulumi/pulumi/pkg/v3@v$version github.com/pulumi/pulumi/sdk/v3@v$version && go mod tidy)"
+
+  local tmp started
+  tmp=$(mktemp -d "$cache_root/.pulumi-v$version.tmp.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+  mkdir "$tmp/bin"
+  started=$SECONDS
+
+  log "building the Pulumi toolchain v$version into $pulumi_dir ($(go version | cut -d' ' -f3))"
+  log "[1/3] Pulumi CLI: go build github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+  log "      this takes several minutes (and downloads modules) on a cold Go cache; later runs take seconds"
+  (cd "$module_dir" && go build -mod=readonly \
+    -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" \
+    -o "$tmp/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) ||
+    die "building the Pulumi CLI failed (see the go output above)"
+
+  log "[2/3] Node.js language host: go build ./language-host"
+  (cd "$module_dir" && go build -mod=readonly -ldflags "-X main.version=$version" \
+    -o "$tmp/bin/pulumi-language-nodejs" ./language-host) ||
+    die "building the Node.js language host failed (see the go output above)"
+
+  log "[3/3] dynamic provider plugin pulumi-resource-pulumi-nodejs"
+  # Same as the script shipped in the @pulumi/pulumi npm package: it runs the
+  # dynamic provider of the @pulumi/pulumi found from the current directory.
+  cat >"$tmp/bin/pulumi-resource-pulumi-nodejs" <<'EOF'
+#!/bin/sh
+PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH=$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))")
+if [ -n "$PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH" ]; then
+    exec node "$PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH" "$@"
+fi
+EOF
+  chmod +x "$tmp/bin/pulumi-resource-pulumi-nodejs"
+
+  pulumi_inputs_hash >"$tmp/stamp" # written last: marks the build complete
+  install_dir "$tmp" "$pulumi_dir"
+  trap - EXIT
+  log "Pulumi toolchain v$version ready ($((SECONDS - started))s)"
+}
+
+install_node() {
+  command -v npm >/dev/null ||
+    die "Node >= $node_major_wanted is needed and there is no \`npm\` to fetch it with; install Node >= $node_major_wanted"
+  local tmp pkg
+  pkg=node-linux-$(node_arch)
+  tmp=$(mktemp -d "$cache_root/.node-v$node_major_wanted.tmp.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+  log "installing Node.js $node_major_wanted from the npm package $pkg@$node_major_wanted into $node_dir (about a minute)"
+  npm install --prefix "$tmp" --no-save --no-audit --no-fund --loglevel=error "$pkg@$node_major_wanted" >&2 ||
+    die "npm install $pkg@$node_major_wanted failed"
+  "$tmp/node_modules/$pkg/bin/node" --version >"$tmp/stamp" || die "the installed node does not run"
+  install_dir "$tmp" "$node_dir"
+  trap - EXIT
+  log "Node.js $(cat "$node_dir/stamp") ready"
+}
+
+if ! pulumi_ready || { ((need_node)) && ! node_ready; }; then
+  # Cold path: serialise concurrent runs, then check again under the lock.
+  exec 9>"$cache_root/.lock"
+  if command -v flock >/dev/null; then
+    flock 9
+  fi
+  pulumi_ready || build_pulumi
+  if ((need_node)) && ! node_ready; then install_node; fi
+fi
+
+path_prefix=$(printf '%q' "$pulumi_dir/bin")
+if ((need_node)); then
+  path_prefix+=:$(printf '%q' "$node_bin_dir")
+fi
+echo "export PATH=$path_prefix:\"\$PATH\""
