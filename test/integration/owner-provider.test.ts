@@ -56,7 +56,7 @@ describe("create", () => {
     const result = await provider.create(owner);
     expect(result.id).toBe("app-payroll/conn-okta/owner/u-alice");
     expect(result.outs).toMatchObject({ ...owner, user: { id: "u-alice", email: "alice@example.com" } });
-    expect(typeof result.outs.createdAt).toBe("string");
+    expect(typeof result.outs?.createdAt).toBe("string");
     expect(emulator.store.hasOwner("app-payroll", "conn-okta", "owner", "u-alice")).toBe(true);
     expect(apiRequests("POST")).toHaveLength(1);
   });
@@ -64,7 +64,7 @@ describe("create", () => {
   it("adopts an owner that already exists (409) by reading it back", async () => {
     emulator.store.addOwner("app-payroll", "conn-okta", "owner", "u-alice");
     const result = await provider.create(owner);
-    expect(result.outs.user?.email).toBe("alice@example.com");
+    expect(result.outs?.user?.email).toBe("alice@example.com");
     expect(apiRequests().map((entry) => `${entry.method} ${entry.status}`)).toEqual(["POST 409", "GET 200"]);
   });
 
@@ -100,7 +100,7 @@ describe("create", () => {
     expect(apiRequests("POST")[0].path).toContain("/apps/app%201%2B%C3%BC/connectors/conn%252F%3Fx/owners/users/owner/u%231%262");
     const read = await provider.read(created.id);
     expect(read.props).toMatchObject(odd);
-    await provider.delete(created.id, created.outs);
+    await provider.delete(created.id, created.outs!);
     expect(emulator.store.hasOwner(odd.appId, odd.connectorId, odd.roleSlug, odd.userId)).toBe(false);
   });
 });
@@ -235,7 +235,7 @@ describe("retries", () => {
     provider = await configuredProvider(clientCredentialsConfig(emulator, clientId, clientSecret, { "conductorone:requestTimeoutMs": "300" }));
     emulator.faults.add({ method: "POST", path: ownerPathPattern, delayMs: 800 });
     const result = await provider.create(owner);
-    expect(result.outs.user?.id).toBe("u-alice");
+    expect(result.outs?.user?.id).toBe("u-alice");
     // The abandoned first attempt still completes on the server; wait for it, then count owners.
     await vi.waitFor(() => expect(apiRequests("POST")).toHaveLength(2), { timeout: 3000 });
     expect(emulator.store.listOwners()).toEqual([owner]);
@@ -260,7 +260,7 @@ describe("retries", () => {
   it("sends exactly one request per call when nothing fails", async () => {
     const created = await provider.create(owner);
     await provider.read(created.id);
-    await provider.delete(created.id, created.outs);
+    await provider.delete(created.id, created.outs!);
     expect(apiRequests().map((entry) => entry.method)).toEqual(["POST", "GET", "DELETE"]);
     expect(tokenRequests()).toHaveLength(1);
   });
@@ -340,7 +340,7 @@ describe("tokens", () => {
       process.env.CONDUCTORONE_CLIENT_SECRET = clientSecret;
       const unconfigured = new ConnectorUserOwnerProvider();
       const result = await unconfigured.create(owner);
-      expect(result.outs.user?.email).toBe("alice@example.com");
+      expect(result.outs?.user?.email).toBe("alice@example.com");
     } finally {
       process.env = saved;
     }
