@@ -34,7 +34,7 @@ export const ownerEmails = pulumi
   .apply((pairs) => pairs.map(([role, user]) => `${role}:${user?.email ?? "?"}`).sort());
 
 const lookupId = config.get("lookupId");
-export const lookedUpEmail = lookupId ? ConnectorUserOwner.get("looked-up", lookupId).user.apply((user) => user?.email) : undefined;
+export const lookedUpEmail = lookupId ? ConnectorUserOwner.get("looked-up", lookupId).user.apply((user) => user?.email ?? null) : null;
 
 const importId = config.get("importId");
 if (importId) {

@@ -1,0 +1,66 @@
+/**
+ * The `import` resource option with the real engine. Pulumi's dynamic provider host cannot serve
+ * an import: the engine's Read carries no serialized provider (pulumi/pulumi#17698, #16175), so it
+ * fails before our code runs. What works is adoption: declare the owner and `up` adopts it (see
+ * owner-lifecycle.test.ts). This test pins down the failure so a fix upstream is noticed and the
+ * README's advice updated, and proves the failed import leaves C1 and the state untouched.
+ */
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { C1Emulator } from "../emulator";
+import { startTestEmulator } from "../support/provider-fixture";
+import { E2eStack } from "./harness";
+
+const dave = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-dave" };
+let emulator: C1Emulator;
+let e2e: E2eStack;
+
+beforeAll(async () => {
+  let clientId: string;
+  let clientSecret: string;
+  ({ emulator, clientId, clientSecret } = await startTestEmulator());
+  emulator.store.addOwner(dave.appId, dave.connectorId, dave.roleSlug, dave.userId);
+  e2e = await E2eStack.create({
+    programDir: path.resolve(__dirname, "programs/owners"),
+    config: {
+      "conductorone:serverUrl": { value: emulator.url },
+      "conductorone:clientId": { value: clientId },
+      "conductorone:clientSecret": { value: clientSecret, secret: true },
+    },
+  });
+  await e2e.setOwners([]);
+});
+
+afterAll(async () => {
+  await e2e?.dispose();
+  await emulator?.close();
+});
+
+describe("the import resource option", () => {
+  it("fails in the engine's dynamic provider host without touching C1 or the state", async () => {
+    await e2e.stack.setConfig("importId", { value: "app-payroll/conn-okta/owner/u-dave" });
+    await e2e.stack.setConfig("importOwner", { value: JSON.stringify(dave) });
+    const error = await e2e.stack.up(e2e.recording()).then(
+      () => undefined,
+      (failure: Error) => failure,
+    );
+    expect(error, "import now succeeds upstream: update the README's migration advice").toBeDefined();
+    expect(String(error)).toContain("importing failed");
+    expect(emulator.requests.filter((entry) => entry.kind === "api")).toEqual([]);
+    expect(emulator.store.listOwners()).toEqual([dave]);
+    const exported = await e2e.stack.exportStack();
+    const types = ((exported.deployment.resources ?? []) as Array<{ type: string }>).map((resource) => resource.type);
+    expect(types).not.toContain("pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner");
+  });
+
+  it("adopting the owner by declaring it works instead, with a warning", async () => {
+    await e2e.stack.removeConfig("importId");
+    await e2e.setOwners([{ name: "payroll-owner-dave", ...dave }]);
+    const result = await e2e.stack.up(e2e.recording());
+    expect(result.summary.resourceChanges).toMatchObject({ create: 1 });
+    expect(result.stdout + result.stderr).toContain("adopting it into the stack");
+    expect(emulator.store.listOwners()).toEqual([dave]);
+    // One POST answered 409, one GET read the existing owner back.
+    expect(emulator.requests.filter((entry) => entry.kind === "api").map((entry) => `${entry.method} ${entry.status}`)).toEqual(["POST 409", "GET 200"]);
+  });
+});
