@@ -14,6 +14,15 @@ export interface ConnectorUserOwnerArgs {
   userId: pulumi.Input<string>;
 }
 
+// One provider instance for every resource: the SDK caches the serialized provider per instance, so
+// a program with hundreds of owners serializes it once. The instance holds nothing but methods.
+let sharedProvider: ConnectorUserOwnerProvider | undefined;
+
+function ownerProvider(): ConnectorUserOwnerProvider {
+  sharedProvider ??= new ConnectorUserOwnerProvider();
+  return sharedProvider;
+}
+
 /** The type token module: previews show `pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner`. */
 const TYPE_MODULE = "conductorone";
 const TYPE_NAME = "ConnectorUserOwner";
@@ -36,7 +45,7 @@ export class ConnectorUserOwner extends pulumi.dynamic.Resource {
   constructor(name: string, args: ConnectorUserOwnerArgs, opts?: pulumi.CustomResourceOptions) {
     const props = opts?.id === undefined ? { ...args } : {};
     super(
-      new ConnectorUserOwnerProvider(),
+      ownerProvider(),
       name,
       { appId: undefined, connectorId: undefined, roleSlug: undefined, userId: undefined, ...props, createdAt: undefined, user: undefined },
       opts,
