@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OwnerUser } from "./outputs";
 import { ConnectorUserOwnerProvider } from "./owner-provider";
+import { claimRoleInputs } from "./role-claims";
 
 /** Arguments of a ConnectorUserOwner: which user owns which connector, in which role. */
 export interface ConnectorUserOwnerArgs {
@@ -43,7 +44,7 @@ export class ConnectorUserOwner extends pulumi.dynamic.Resource {
   declare readonly user: pulumi.Output<OwnerUser | undefined>;
 
   constructor(name: string, args: ConnectorUserOwnerArgs, opts?: pulumi.CustomResourceOptions) {
-    const props = opts?.id === undefined ? { ...args } : {};
+    const props = opts?.id === undefined ? { ...args, roleSlug: claimRoleInputs<pulumi.Input<string>>(args, "single owners", name) } : {};
     super(
       ownerProvider(),
       name,

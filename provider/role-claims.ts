@@ -1,0 +1,76 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { OwnerRole } from "./owner-api";
+
+/** How a program manages the owners of one connector role. */
+export type RoleManagement = "single owners" | "owner set";
+
+/**
+ * Records, in the program's process, which connector roles the program manages and how, and
+ * refuses a role managed both by a ConnectorUserOwners set and by single ConnectorUserOwner
+ * resources (or by two sets): they would undo each other's changes on every update.
+ *
+ * Kept on globalThis under a registered symbol so two copies of this package in one program
+ * still see each other's claims.
+ */
+function claims(): Map<string, RoleManagement> {
+  const holder = globalThis as unknown as Record<symbol, Map<string, RoleManagement> | undefined>;
+  const key = Symbol.for("pulumi-conductorone-owners/role-claims");
+  let map = holder[key];
+  if (!map) {
+    map = new Map();
+    holder[key] = map;
+  }
+  return map;
+}
+
+function describeRole(role: OwnerRole): string {
+  return `role "${role.roleSlug}" of connector "${role.connectorId}" (app "${role.appId}")`;
+}
+
+/**
+ * Claims `role` for `management` by the resource `name`. Throws when the program already manages
+ * the role the other way, or by another set.
+ */
+export function claimRole(role: OwnerRole, management: RoleManagement, name: string): void {
+  const key = JSON.stringify([role.appId, role.connectorId, role.roleSlug]);
+  const existing = claims().get(key);
+  if (existing === "owner set" || (existing !== undefined && management === "owner set")) {
+    throw new Error(
+      `${name}: ${describeRole(role)} is already managed by ${existing === "owner set" ? "a ConnectorUserOwners resource" : "ConnectorUserOwner resources"} in this program; ` +
+        "a role is managed either by one ConnectorUserOwners (listing every owner) or by single ConnectorUserOwner resources, never both",
+    );
+  }
+  claims().set(key, management);
+}
+
+/** Forgets every claim (tests run several programs in one process). */
+export function resetRoleClaims(): void {
+  claims().clear();
+}
+
+/** The role keys as a program passes them: plain strings or outputs. */
+export interface RoleInputs {
+  appId: unknown;
+  connectorId: unknown;
+  roleSlug: unknown;
+}
+
+/**
+ * Claims the role named by a resource's inputs and returns the roleSlug input to register.
+ * Plain strings are claimed at once, so a conflict stops the program before anything is
+ * registered; keys that are outputs are claimed when known, inside the returned roleSlug, so a
+ * conflict fails that resource instead of vanishing in an unused apply.
+ */
+export function claimRoleInputs<T>(inputs: RoleInputs, management: RoleManagement, name: string): T {
+  const { appId, connectorId, roleSlug } = inputs;
+  if (typeof appId === "string" && typeof connectorId === "string" && typeof roleSlug === "string") {
+    claimRole({ appId, connectorId, roleSlug }, management, name);
+    return roleSlug as T;
+  }
+  return pulumi
+    .all([appId as string, connectorId as string, roleSlug as string])
+    .apply(([app, connector, role]) => {
+      claimRole({ appId: app, connectorId: connector, roleSlug: role }, management, name);
+      return role;
+    }) as T;
+}

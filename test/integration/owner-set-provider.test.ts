@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { C1Emulator } from "../emulator";
+import { C1ApiError, ConnectorUserOwnersProvider } from "../../provider";
+import { caught, clientCredentialsConfig, stackConfig, startTestEmulator } from "../support/provider-fixture";
+
+const role = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner" };
+let emulator: C1Emulator;
+let provider: ConnectorUserOwnersProvider;
+
+const owners = () => emulator.store.listOwners(role).map((owner) => owner.userId).sort();
+const apiCalls = () => emulator.requests.filter((entry) => entry.kind === "api").map((entry) => `${entry.method} ${entry.path.split("?")[0].split("/owners/users")[1] || "/"}`);
+
+beforeAll(async () => {
+  ({ emulator } = await startTestEmulator());
+});
+
+afterAll(async () => {
+  await emulator.close();
+});
+
+beforeEach(async () => {
+  emulator.reset();
+  emulator.settings.maxPageSize = 100;
+  const { clientId, clientSecret } = emulator.createClient("sets");
+  provider = new ConnectorUserOwnersProvider();
+  await provider.configure({ config: stackConfig(clientCredentialsConfig(emulator, clientId, clientSecret)) });
+});
+
+describe("ConnectorUserOwnersProvider", () => {
+  it("check stores userIds as a set and names each bad member by index", async () => {
+    const ok = await provider.check({} as never, { ...role, userIds: ["u-bob", "u-alice", "u-bob"] });
+    expect(ok.inputs?.userIds).toEqual(["u-alice", "u-bob"]);
+    const bad = await provider.check({} as never, { ...role, userIds: ["u-alice", "", "a/b"] });
+    expect(bad.failures).toEqual([
+      { property: "userIds", reason: "userIds[1] must not be empty" },
+      { property: "userIds", reason: "userIds[2] must not contain '/' (it is one segment of the C1 API path)" },
+    ]);
+    const notList = await provider.check({} as never, { ...role, userIds: "u-alice" as never });
+    expect(notList.failures).toEqual([{ property: "userIds", reason: "userIds must be a list of user ids" }]);
+  });
+
+  it("create makes exactly the listed users owners, with their details", async () => {
+    const result = await provider.create({ ...role, userIds: ["u-alice", "u-bob"] });
+    expect(result.id).toBe("app-payroll/conn-okta/owner");
+    expect(owners()).toEqual(["u-alice", "u-bob"]);
+    expect(result.outs).toMatchObject({ userIds: ["u-alice", "u-bob"], addedCount: 2, removedCount: 0 });
+    expect(result.outs?.owners.map((owner) => owner.user?.email)).toEqual(["alice@example.com", "bob@example.com"]);
+  });
+
+  it("create removes an owner the program does not list", async () => {
+    emulator.store.addOwner(role.appId, role.connectorId, role.roleSlug, "u-erin");
+    const result = await provider.create({ ...role, userIds: ["u-alice"] });
+    expect(owners()).toEqual(["u-alice"]);
+    expect(result.outs).toMatchObject({ addedCount: 1, removedCount: 1 });
+  });
+
+  it("create takes back what it added when a later addition fails", async () => {
+    const error = await caught(() => provider.create({ ...role, userIds: ["u-alice", "u-bob", "u-nobody"] }));
+    expect(error).toBeInstanceOf(C1ApiError);
+    expect(error.message).toContain("user not found");
+    expect(owners()).toEqual([]);
+  });
+
+  it("read lists every page, and reports owners added and removed outside the program", async () => {
+    emulator.settings.maxPageSize = 2;
+    for (const userId of ["u-alice", "u-bob", "u-carol", "u-dave", "u-erin"]) emulator.store.addOwner(role.appId, role.connectorId, role.roleSlug, userId);
+    const result = await provider.read("app-payroll/conn-okta/owner");
+    expect(result.props?.userIds).toEqual(["u-alice", "u-bob", "u-carol", "u-dave", "u-erin"]);
+    expect((result as { inputs?: { userIds: string[] } }).inputs?.userIds).toEqual(result.props?.userIds);
+    expect(apiCalls()).toEqual(["GET /", "GET /", "GET /"]);
+  });
+
+  it("read ignores owners of other roles and connectors", async () => {
+    emulator.store.addOwner(role.appId, role.connectorId, "admin", "u-carol");
+    emulator.store.addOwner(role.appId, "conn-workday", role.roleSlug, "u-dave");
+    emulator.store.addOwner(role.appId, role.connectorId, role.roleSlug, "u-alice");
+    const result = await provider.read("app-payroll/conn-okta/owner");
+    expect(result.props?.userIds).toEqual(["u-alice"]);
+  });
+
+  it("diff ignores order and duplicates, updates in place for members, replaces for another role", async () => {
+    const olds = { ...role, userIds: ["u-alice", "u-bob"], owners: [], addedCount: 2, removedCount: 0 };
+    expect(await provider.diff("id", olds, { ...role, userIds: ["u-bob", "u-alice", "u-alice"] })).toEqual({ changes: false });
+    expect(await provider.diff("id", olds, { ...role, userIds: ["u-alice"] })).toEqual({ changes: true });
+    expect(await provider.diff("id", olds, { ...role, roleSlug: "admin", userIds: ["u-alice", "u-bob"] })).toEqual({
+      changes: true,
+      replaces: ["roleSlug"],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it("update adds and removes single owners with POST and DELETE, never PUT", async () => {
+    const created = await provider.create({ ...role, userIds: ["u-alice", "u-bob"] });
+    const updated = await provider.update(created.id, created.outs!, { ...role, userIds: ["u-bob", "u-carol"] });
+    expect(owners()).toEqual(["u-bob", "u-carol"]);
+    expect(updated.outs).toMatchObject({ userIds: ["u-bob", "u-carol"], addedCount: 1, removedCount: 1 });
+    const methods = emulator.requests.filter((entry) => entry.kind === "api").map((entry) => entry.method);
+    expect(methods).not.toContain("PUT");
+    expect(methods.filter((method) => method === "DELETE")).toHaveLength(1);
+  });
+
+  it("delete removes the set it manages and nothing else", async () => {
+    emulator.store.addOwner(role.appId, role.connectorId, "admin", "u-carol");
+    const created = await provider.create({ ...role, userIds: ["u-alice", "u-bob"] });
+    await provider.delete(created.id, created.outs!);
+    expect(emulator.store.listOwners()).toEqual([{ ...role, roleSlug: "admin", userId: "u-carol" }]);
+  });
+
+  it("read reports the set gone when the connector no longer exists", async () => {
+    const result = await provider.read("app-payroll/conn-missing/owner");
+    expect(result.id).toBeUndefined();
+  });
+});
