@@ -81,6 +81,8 @@ export class C1Client {
         ...parseErrorBody(response.body),
       });
     }
+    // A DELETE's outcome is its status; the spec's `{}` body carries nothing, so an empty one is fine.
+    if (method === "DELETE" && response.body.trim() === "") return {};
     return parseSuccessBody(target, response);
   }
 

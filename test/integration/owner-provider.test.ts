@@ -157,6 +157,12 @@ describe("delete", () => {
     expect(emulator.store.hasOwner("app-payroll", "conn-okta", "owner", "u-alice")).toBe(false);
   });
 
+  it("accepts an empty 200 body to a DELETE", async () => {
+    emulator.store.addOwner("app-payroll", "conn-okta", "owner", "u-alice");
+    emulator.faults.add({ method: "DELETE", path: ownerPathPattern, status: 200, body: "" });
+    await expect(provider.delete("app-payroll/conn-okta/owner/u-alice", owner)).resolves.toBeUndefined();
+  });
+
   it("counts an owner already gone (404) as deleted", async () => {
     await expect(provider.delete("app-payroll/conn-okta/owner/u-alice", owner)).resolves.toBeUndefined();
     expect(apiRequests("DELETE").map((entry) => entry.status)).toEqual([404]);
