@@ -5,7 +5,7 @@
 export { ConnectorUserOwner } from "./owner-resource";
 export type { ConnectorUserOwnerArgs } from "./owner-resource";
 export { ConnectorUserOwnerProvider } from "./owner-provider";
-export type { ConnectorUserOwnerInputs } from "./owner-provider";
+export type { ConnectorUserOwnerInputs } from "./owner-lifecycle";
 export type { ConnectorUserOwnerOutputs, OwnerUser } from "./outputs";
 export { ConnectorUserOwners } from "./owner-set-resource";
 export type { ConnectorUserOwnersArgs } from "./owner-set-resource";

@@ -1,41 +1,17 @@
-import * as pulumi from "@pulumi/pulumi";
-import { C1Error } from "./errors";
-import { formatOwnerId, parseOwnerId } from "./ids";
-import { createUserOwner, deleteUserOwner, getUserOwner } from "./owner-api";
-import { OWNER_KEY_PROPERTIES, OwnerKey, pickOwnerKey } from "./owner-key";
-import { ConnectorUserOwnerOutputs, toOwnerOutputs } from "./outputs";
-import { clientFor, rememberStackConfig } from "./process-state";
-import { findOwnerKeyFailures, UNKNOWN_VALUE } from "./validation";
-
-/** The plain inputs the provider receives: the four keys, resolved. */
-export type ConnectorUserOwnerInputs = OwnerKey;
-
-/** Validates the key once more where check cannot have run (direct calls, old state). */
-function requireValidKey(props: Record<string, unknown>, operation: string): OwnerKey {
-  const failures = findOwnerKeyFailures(props);
-  if (failures.length > 0) {
-    throw new C1Error(
-      "C1_SETTINGS_ERROR",
-      `ConnectorUserOwner ${operation}: invalid inputs: ${failures.map((failure) => failure.reason).join("; ")}`,
-    );
-  }
-  return pickOwnerKey(props as unknown as OwnerKey);
-}
-
-function keyFromIdOrProps(id: string, props: Record<string, unknown> | undefined): OwnerKey {
-  try {
-    return parseOwnerId(id);
-  } catch (error) {
-    // Ids this provider wrote always parse; fall back to the recorded keys for anything else.
-    if (props && findOwnerKeyFailures(props).length === 0) return pickOwnerKey(props as unknown as OwnerKey);
-    throw error;
-  }
-}
+import type * as pulumi from "@pulumi/pulumi";
+import * as lifecycle from "./owner-lifecycle";
+import type { ConnectorUserOwnerInputs } from "./owner-lifecycle";
+import type { ConnectorUserOwnerOutputs } from "./outputs";
+import { rememberStackConfig } from "./process-state";
 
 /**
  * The Pulumi dynamic provider behind ConnectorUserOwner. It holds no state and no credential:
  * settings are resolved on each call from stack config (via `configure`) and the environment.
  * Works under the engine and when called directly, e.g. from tests or scripts.
+ *
+ * Pulumi serializes this object into every resource's state, so each method only delegates to
+ * owner-lifecycle: from an installed package that module is serialized as a `require`, which
+ * keeps `__provider` small.
  */
 export class ConnectorUserOwnerProvider implements pulumi.dynamic.ResourceProvider<ConnectorUserOwnerInputs, ConnectorUserOwnerOutputs> {
   /** Keeps the `conductorone:*` stack config for this provider's later calls. */
@@ -43,61 +19,33 @@ export class ConnectorUserOwnerProvider implements pulumi.dynamic.ResourceProvid
     rememberStackConfig(this, req.config);
   }
 
-  /** Validates the four keys without calling C1. Returns failures; never rewrites a value. */
-  async check(_olds: unknown, news: ConnectorUserOwnerInputs): Promise<pulumi.dynamic.CheckResult<ConnectorUserOwnerInputs>> {
-    const failures = findOwnerKeyFailures(news as unknown as Record<string, unknown>);
-    return { inputs: news, failures };
+  /** Validates the four keys without calling C1; never rewrites a value. */
+  check(_olds: unknown, news: ConnectorUserOwnerInputs) {
+    return lifecycle.checkOwner(news);
   }
 
-  /**
-   * Any key changed (or not yet known) means another owner: replace, creating the new owner
-   * before deleting the old. Nothing else, the serialized provider included, is a change.
-   */
-  async diff(_id: string, olds: ConnectorUserOwnerOutputs, news: ConnectorUserOwnerInputs): Promise<pulumi.dynamic.DiffResult> {
-    const replaces = OWNER_KEY_PROPERTIES.filter(
-      (property) => (news[property] as string) === UNKNOWN_VALUE || olds[property] !== news[property],
-    );
-    if (replaces.length === 0) return { changes: false };
-    return { changes: true, replaces, deleteBeforeReplace: false };
+  /** A changed key replaces the owner (create before delete); nothing else is a change. */
+  diff(_id: string, olds: ConnectorUserOwnerOutputs, news: ConnectorUserOwnerInputs) {
+    return lifecycle.diffOwner(olds, news);
   }
 
   /** POSTs the owner; adopts it, with a warning, when C1 already has it. */
-  async create(inputs: ConnectorUserOwnerInputs): Promise<pulumi.dynamic.CreateResult<ConnectorUserOwnerOutputs>> {
-    const key = requireValidKey(inputs as unknown as Record<string, unknown>, "create");
-    const { owner, adopted } = await createUserOwner(clientFor(this), key);
-    if (adopted) {
-      await pulumi.log.warn(
-        `C1 already had user ${key.userId} as ${key.roleSlug} owner of connector ${key.connectorId} (app ${key.appId}); adopting it into the stack`,
-      );
-    }
-    return { id: formatOwnerId(key), outs: toOwnerOutputs(key, owner) };
+  create(inputs: ConnectorUserOwnerInputs) {
+    return lifecycle.createOwner(this, inputs);
   }
 
-  /**
-   * GETs the owner. Gone (404) returns no id, so the engine reports drift. Works from the id alone,
-   * including the Terraform provider's JSON import id, and returns the keys as inputs for refresh.
-   */
-  async read(id: string, _props?: ConnectorUserOwnerOutputs): Promise<pulumi.dynamic.ReadResult<ConnectorUserOwnerOutputs>> {
-    const key = parseOwnerId(id);
-    const owner = await getUserOwner(clientFor(this), key);
-    if (!owner) return {};
-    return { id: formatOwnerId(key), props: toOwnerOutputs(key, owner), inputs: pickOwnerKey(key) } as pulumi.dynamic.ReadResult<ConnectorUserOwnerOutputs>;
+  /** GETs the owner; no id when it is gone (404), so the engine reports drift. */
+  read(id: string) {
+    return lifecycle.readOwner(this, id);
   }
 
-  /**
-   * Only reached when no key changed, so there is nothing to send to C1. Returns the outputs as
-   * they are: returning nothing would make the engine drop them (pulumi/pulumi#13983).
-   */
-  async update(_id: string, olds: ConnectorUserOwnerOutputs, _news: ConnectorUserOwnerInputs): Promise<pulumi.dynamic.UpdateResult<ConnectorUserOwnerOutputs>> {
-    const outs: ConnectorUserOwnerOutputs = { ...pickOwnerKey(olds) };
-    if (olds.createdAt !== undefined) outs.createdAt = olds.createdAt;
-    if (olds.user !== undefined) outs.user = olds.user;
-    return { outs };
+  /** Returns the outputs unchanged: only reachable when no key changed. */
+  update(_id: string, olds: ConnectorUserOwnerOutputs, _news?: ConnectorUserOwnerInputs) {
+    return lifecycle.updateOwner(olds);
   }
 
-  /** DELETEs the owner; an owner already gone (404) counts as deleted. */
-  async delete(id: string, props: ConnectorUserOwnerOutputs): Promise<void> {
-    const key = keyFromIdOrProps(id, props as unknown as Record<string, unknown>);
-    await deleteUserOwner(clientFor(this), key);
+  /** DELETEs the owner; already gone (404) counts as deleted. */
+  delete(id: string, props: ConnectorUserOwnerOutputs) {
+    return lifecycle.deleteOwner(this, id, props);
   }
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OwnerUser } from "./outputs";
-import { ConnectorUserOwnerProvider } from "./owner-provider";
+import * as ownerProviderModule from "./owner-provider-module";
 import { claimRoleInputs } from "./role-claims";
 
 /** Arguments of a ConnectorUserOwner: which user owns which connector, in which role. */
@@ -15,14 +15,9 @@ export interface ConnectorUserOwnerArgs {
   userId: pulumi.Input<string>;
 }
 
-// One provider instance for every resource: the SDK caches the serialized provider per instance, so
-// a program with hundreds of owners serializes it once. The instance holds nothing but methods.
-let sharedProvider: ConnectorUserOwnerProvider | undefined;
-
-function ownerProvider(): ConnectorUserOwnerProvider {
-  sharedProvider ??= new ConnectorUserOwnerProvider();
-  return sharedProvider;
-}
+// Every resource passes the same provider module object: the SDK serializes it once, and from an
+// installed package as a single require (see owner-provider-module.ts).
+const ownerProvider = ownerProviderModule as pulumi.dynamic.ResourceProvider;
 
 /** The type token module: previews show `pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner`. */
 const TYPE_MODULE = "conductorone";
@@ -46,7 +41,7 @@ export class ConnectorUserOwner extends pulumi.dynamic.Resource {
   constructor(name: string, args: ConnectorUserOwnerArgs, opts?: pulumi.CustomResourceOptions) {
     const props = opts?.id === undefined ? { ...args, roleSlug: claimRoleInputs<pulumi.Input<string>>(args, "single owners", name) } : {};
     super(
-      ownerProvider(),
+      ownerProvider,
       name,
       { appId: undefined, connectorId: undefined, roleSlug: undefined, userId: undefined, ...props, createdAt: undefined, user: undefined },
       opts,

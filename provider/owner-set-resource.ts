@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { SetOwner } from "./owner-set";
-import { ConnectorUserOwnersProvider } from "./owner-set-provider";
+import * as ownerSetProviderModule from "./owner-set-provider-module";
 import { claimRoleInputs } from "./role-claims";
 
 /** Arguments of a ConnectorUserOwners: the whole set of user owners of one connector role. */
@@ -15,7 +15,8 @@ export interface ConnectorUserOwnersArgs {
   userIds: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-let sharedProvider: ConnectorUserOwnersProvider | undefined;
+// One provider module object for every set: serialized once, as a require from an installed package.
+const ownerSetProvider = ownerSetProviderModule as pulumi.dynamic.ResourceProvider;
 
 /**
  * Every user owner of one connector role, authoritatively: users listed are made owners, owners
@@ -37,10 +38,9 @@ export class ConnectorUserOwners extends pulumi.dynamic.Resource {
   declare readonly removedCount: pulumi.Output<number>;
 
   constructor(name: string, args: ConnectorUserOwnersArgs, opts?: pulumi.CustomResourceOptions) {
-    sharedProvider ??= new ConnectorUserOwnersProvider();
     const props = opts?.id === undefined ? { ...args, roleSlug: claimRoleInputs<pulumi.Input<string>>(args, "owner set", name) } : {};
     super(
-      sharedProvider,
+      ownerSetProvider,
       name,
       { appId: undefined, connectorId: undefined, roleSlug: undefined, userIds: undefined, ...props, owners: undefined, addedCount: undefined, removedCount: undefined },
       opts,

@@ -21,17 +21,18 @@ afterAll(async () => {
   await emulator.close();
 });
 
-let serialized: string;
+const serialized: Record<string, string> = {};
 
-describe("the serialized provider", () => {
+describe.each(["class", "module"])("the serialized provider (%s form)", (form) => {
   it("holds no credential even after configure and real calls cached a token", async () => {
     const { stdout } = await run(
       process.execPath,
       [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "-P", "tsconfig.json", "test/support/serialize-provider.ts"],
-      { cwd: repo, env: { ...process.env, TEST_SERVER_URL: emulator.url, TEST_CLIENT_ID: clientId, TEST_CLIENT_SECRET: clientSecret }, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: repo, env: { ...process.env, PROVIDER_FORM: form, TEST_SERVER_URL: emulator.url, TEST_CLIENT_ID: clientId, TEST_CLIENT_SECRET: clientSecret }, maxBuffer: 16 * 1024 * 1024 },
     );
     // It really ran: an owner was created and a token issued, so there was something to leak.
     expect(emulator.store.hasOwner("app-payroll", "conn-okta", "owner", "u-bob")).toBe(true);
+    emulator.store.removeOwner("app-payroll", "conn-okta", "owner", "u-bob");
     expect(emulator.issuedTokens().length).toBeGreaterThan(0);
     expect(stdout).toContain("exports.handler");
     const secretKeyPart = clientSecret.slice("secret-token:conductorone.com:v1:".length);
@@ -40,14 +41,14 @@ describe("the serialized provider", () => {
     // No setting is captured either: they are read at call time.
     expect(stdout).not.toContain(emulator.url);
     expect(stdout).not.toContain(clientId);
-    serialized = stdout;
+    serialized[form] = stdout;
   });
 
   it("runs check, create, read and delete when loaded in a fresh process, as the engine loads it", async () => {
     const dir = await mkdtemp(path.join(repo, "node_modules", ".serialized-"));
     try {
       const file = path.join(dir, "provider.js");
-      await writeFile(file, serialized);
+      await writeFile(file, serialized[form]);
       const env = { ...process.env, CONDUCTORONE_SERVER_URL: emulator.url, CONDUCTORONE_CLIENT_ID: clientId, CONDUCTORONE_CLIENT_SECRET: clientSecret };
       const { stdout } = await run(process.execPath, [path.join(__dirname, "../support/run-serialized-provider.js"), file], { cwd: repo, env });
       const result = JSON.parse(stdout);

@@ -5,9 +5,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectorUserOwnerProvider } from "../../provider";
+import * as ownerProviderModule from "../../provider/owner-provider-module";
 
 async function main(): Promise<void> {
-  const provider = new ConnectorUserOwnerProvider();
+  // "module": the provider module object ConnectorUserOwner resources pass; "class": a direct instance.
+  const provider = (process.env.PROVIDER_FORM === "module" ? ownerProviderModule : new ConnectorUserOwnerProvider()) as ConnectorUserOwnerProvider;
   const values: Record<string, string | undefined> = {
     "conductorone:serverUrl": process.env.TEST_SERVER_URL,
     "conductorone:clientId": process.env.TEST_CLIENT_ID,
