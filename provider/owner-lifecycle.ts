@@ -4,7 +4,7 @@ import { formatOwnerId, parseOwnerId } from "./ids";
 import { createUserOwner, deleteUserOwner, getUserOwner } from "./owner-api";
 import { OWNER_KEY_PROPERTIES, OwnerKey, pickOwnerKey } from "./owner-key";
 import { ConnectorUserOwnerOutputs, toOwnerOutputs } from "./outputs";
-import { clientFor } from "./process-state";
+import { clientFor, isRoleManagedBySet } from "./process-state";
 import { findOwnerKeyFailures, UNKNOWN_VALUE } from "./validation";
 
 /** The plain inputs the provider receives: the four keys, resolved. */
@@ -84,8 +84,17 @@ export async function updateOwner(olds: ConnectorUserOwnerOutputs): Promise<pulu
   return { outs };
 }
 
-/** DELETEs the owner; an owner already gone (404) counts as deleted. */
+/**
+ * DELETEs the owner; an owner already gone (404) counts as deleted. When a ConnectorUserOwners of
+ * the same deployment now manages the role, C1 is left alone: the set keeps or removes the user.
+ */
 export async function deleteOwner(provider: object, id: string, props: ConnectorUserOwnerOutputs): Promise<void> {
   const key = keyFromIdOrProps(id, props as unknown as Record<string, unknown>);
+  if (isRoleManagedBySet(key)) {
+    await pulumi.log.warn(
+      `ConnectorUserOwner ${formatOwnerId(key)} leaves the stack without a DELETE: a ConnectorUserOwners now manages role ${key.roleSlug} of connector ${key.connectorId}`,
+    );
+    return;
+  }
   await deleteUserOwner(clientFor(provider), key);
 }

@@ -12,7 +12,7 @@ import {
   toUserIdSet,
   userIdOf,
 } from "./owner-set";
-import { clientFor } from "./process-state";
+import { clientFor, markRoleManagedBySet } from "./process-state";
 import { findKeyProblem, UNKNOWN_VALUE } from "./validation";
 
 /** POSTs and DELETEs in flight at once for one set. */
@@ -133,6 +133,8 @@ async function converge(
 export async function checkOwnerSet(news: ConnectorUserOwnersInputs): Promise<pulumi.dynamic.CheckResult<ConnectorUserOwnersInputs>> {
   const failures = findSetFailures(news as unknown as Record<string, unknown>);
   const known = Array.isArray(news.userIds) && !news.userIds.some((userId) => typeof userId !== "string" || userId === UNKNOWN_VALUE);
+  const roleKnown = OWNER_SET_KEY_PROPERTIES.every((property) => typeof news[property] === "string" && news[property] !== UNKNOWN_VALUE);
+  if (failures.length === 0 && roleKnown) markRoleManagedBySet(news);
   return { inputs: known && failures.length === 0 ? { ...news, userIds: toUserIdSet(news.userIds) } : news, failures };
 }
 

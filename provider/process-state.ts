@@ -13,6 +13,8 @@ import { CONFIG_NAMESPACE, ConfigSource, resolveSettings, SETTING_SOURCES } from
 interface ProcessState {
   configs: WeakMap<object, Record<string, string>>;
   clients: Map<string, C1Client>;
+  /** Roles a ConnectorUserOwners of this deployment manages (see markRoleManagedBySet). */
+  setRoles: string[];
 }
 
 function processState(): ProcessState {
@@ -20,7 +22,7 @@ function processState(): ProcessState {
   const key = Symbol.for("pulumi-conductorone-owners/process-state");
   let state = holder[key];
   if (!state) {
-    state = { configs: new WeakMap(), clients: new Map() };
+    state = { configs: new WeakMap(), clients: new Map(), setRoles: [] };
     holder[key] = state;
   }
   return state;
@@ -52,4 +54,30 @@ export function clientFor(provider: object): C1Client {
     state.clients.set(fingerprint, client);
   }
   return client;
+}
+
+function roleKey(role: { appId: string; connectorId: string; roleSlug: string }): string {
+  return JSON.stringify([role.appId, role.connectorId, role.roleSlug]);
+}
+
+/**
+ * Records that a ConnectorUserOwners of this deployment manages `role`. The engine checks every
+ * declared resource before it deletes removed ones, so when a program moves a role from single
+ * ConnectorUserOwner resources to a set, the singles' deletes see this and leave C1 alone: the set
+ * now decides who owns the role.
+ */
+export function markRoleManagedBySet(role: { appId: string; connectorId: string; roleSlug: string }): void {
+  const state = processState();
+  const key = roleKey(role);
+  if (!state.setRoles.includes(key)) state.setRoles.push(key);
+}
+
+/** True when a ConnectorUserOwners of this deployment manages `role`. */
+export function isRoleManagedBySet(role: { appId: string; connectorId: string; roleSlug: string }): boolean {
+  return processState().setRoles.includes(roleKey(role));
+}
+
+/** Forgets the roles marked by markRoleManagedBySet (a deployment's process starts empty; tests reuse one). */
+export function forgetRolesManagedBySets(): void {
+  processState().setRoles.length = 0;
 }

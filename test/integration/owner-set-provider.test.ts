@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../emulator";
 import { C1ApiError, ConnectorUserOwnersProvider } from "../../provider";
+import { forgetRolesManagedBySets } from "../../provider/process-state";
 import { caught, clientCredentialsConfig, stackConfig, startTestEmulator } from "../support/provider-fixture";
 
 const role = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner" };
@@ -20,6 +21,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   emulator.reset();
+  forgetRolesManagedBySets();
   emulator.settings.maxPageSize = 100;
   const { clientId, clientSecret } = emulator.createClient("sets");
   provider = new ConnectorUserOwnersProvider();
@@ -109,5 +111,24 @@ describe("ConnectorUserOwnersProvider", () => {
   it("read reports the set gone when the connector no longer exists", async () => {
     const result = await provider.read("app-payroll/conn-missing/owner");
     expect(result.id).toBeUndefined();
+  });
+});
+
+describe("moving a role from single owners to a set", () => {
+  it("a single owner's delete leaves C1 alone once a set of the same deployment manages the role", async () => {
+    const { ConnectorUserOwnerProvider } = await import("../../provider");
+    const single = new ConnectorUserOwnerProvider();
+    const { clientId, clientSecret } = emulator.createClient("move");
+    await single.configure({ config: stackConfig(clientCredentialsConfig(emulator, clientId, clientSecret)) });
+    const alice = { ...role, userId: "u-alice" };
+    const created = await single.create(alice);
+    // The engine checks the new set before it deletes the removed single owner.
+    await provider.check({} as never, { appId: "app-payroll", connectorId: "conn-workday", roleSlug: "owner", userIds: ["u-alice"] });
+    await single.delete(created.id, created.outs!);
+    expect(owners()).toEqual([]); // another role's set does not protect this one
+    await single.create(alice);
+    await provider.check({} as never, { ...role, userIds: ["u-alice"] });
+    await single.delete(created.id, created.outs!);
+    expect(owners()).toEqual(["u-alice"]);
   });
 });

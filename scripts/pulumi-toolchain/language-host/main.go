@@ -257,8 +257,13 @@ func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumir
 	args = append(args, entry)
 	args = append(args, req.GetArgs()...)
 
-	// Config travels in the environment, as JSON.
-	config, err := json.Marshal(req.GetConfig())
+	// Config travels in the environment, as JSON. A stack without config has a nil map, which
+	// would marshal to "null" and break the runner: send an empty object instead.
+	configMap := req.GetConfig()
+	if configMap == nil {
+		configMap = map[string]string{}
+	}
+	config, err := json.Marshal(configMap)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,293 @@
+/**
+ * The root stack (Pulumi.yaml at the top of the repo) with the real Pulumi CLI against the
+ * emulator: the ownership document in Pulumi.<stack>.yaml becomes one ConnectorUserOwner per
+ * owner, named after its keys, so only real additions and removals change anything.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { C1Emulator } from "../emulator";
+import { startTestEmulator } from "../support/provider-fixture";
+import { readDemoDocument, ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
+import { E2eStack, type CliResult } from "./harness";
+
+const STEP_TIMEOUT = 180_000;
+
+const key = (appId: string, connectorId: string, roleSlug: string, userId: string) => ({ appId, connectorId, roleSlug, userId });
+const sortKeys = (keys: object[]) => keys.map((entry) => JSON.stringify(entry)).sort();
+
+/** What Pulumi.demo.yaml declares. */
+const DEMO_OWNERS = [
+  key("app-payroll", "conn-okta", "owner", "u-alice"),
+  key("app-payroll", "conn-okta", "owner", "u-bob"),
+  key("app-payroll", "conn-okta", "admin", "u-carol"),
+  key("app-payroll", "conn-workday", "owner", "u-carol"),
+  key("app-github", "conn-github", "owner", "u-dave"),
+  key("app-github", "conn-github", "admin", "u-erin"),
+];
+
+let emulator: C1Emulator;
+let e2e: E2eStack;
+
+beforeAll(async () => {
+  let clientId: string;
+  let clientSecret: string;
+  ({ emulator, clientId, clientSecret } = await startTestEmulator());
+  e2e = await E2eStack.create({
+    programDir: ROOT_STACK_DIR,
+    config: {
+      "conductorone:serverUrl": { value: emulator.url },
+      "conductorone:clientId": { value: clientId },
+      "conductorone:clientSecret": { value: clientSecret, secret: true },
+      "conductorone:retryBaseDelayMs": { value: "100" },
+    },
+  });
+  await writeOwnershipDocument(e2e, await readDemoDocument());
+});
+
+afterAll(async () => {
+  await e2e?.dispose();
+  await emulator?.close();
+});
+
+/** Steps planned by a preview of the current document, as "op name". */
+async function previewSteps(): Promise<string[]> {
+  const since = e2e.events.length;
+  await e2e.stack.preview(e2e.recording());
+  return e2e.plannedSteps(since);
+}
+
+describe("the root stack", () => {
+  it(
+    "up with the demo document creates one owner per user, named after its keys",
+    async () => {
+      const result = await e2e.stack.up(e2e.recording());
+      expect(result.summary.resourceChanges).toEqual({ create: 7 });
+      expect(sortKeys(emulator.store.listOwners())).toEqual(sortKeys(DEMO_OWNERS));
+      const exported = await e2e.stack.exportStack();
+      const names = (exported.deployment.resources as Array<{ type: string; urn: string }>)
+        .filter((resource) => resource.type === "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner")
+        .map((resource) => resource.urn.split("::").pop());
+      expect(names.sort()).toEqual(DEMO_OWNERS.map((owner) => `${owner.appId}/${owner.connectorId}/${owner.roleSlug}/${owner.userId}`).sort());
+    },
+    STEP_TIMEOUT,
+  );
+
+  it("outputs what is owned: per app and connector, role -> the owners' emails", async () => {
+    const outputs = await e2e.stack.outputs();
+    expect(outputs.ownership.value).toEqual({
+      "app-github": { "conn-github": { admin: ["erin@example.com"], owner: ["dave@example.com"] } },
+      "app-payroll": {
+        "conn-okta": { admin: ["carol@example.com"], owner: ["alice@example.com", "bob@example.com"] },
+        "conn-workday": { owner: ["carol@example.com"] },
+      },
+    });
+    expect(outputs.ownerCount.value).toBe(6);
+  });
+
+  it(
+    "a reordered and regrouped document previews no changes",
+    async () => {
+      await writeOwnershipDocument(e2e, {
+        "app-payroll": {
+          "conn-workday": { owner: { users: ["u-carol"], exclusive: false } },
+          "conn-okta": { admin: { users: ["u-carol"] }, owner: ["u-bob", "u-alice"] },
+        },
+        "app-github": { "conn-github": { admin: ["u-erin"], owner: ["u-dave"] } },
+      });
+      expect(await previewSteps()).toEqual([]);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    "an added user is one create, at the path `pulumi config set --path` takes",
+    async () => {
+      const set = await e2e.cli(["config", "set", "--path", "owners.app-payroll.conn-okta.owner[2]", "u-dave"]);
+      expect(set.code, set.stderr).toBe(0);
+      expect(await previewSteps()).toEqual(["create app-payroll/conn-okta/owner/u-dave"]);
+      const result = await e2e.stack.up(e2e.recording());
+      expect(result.summary.resourceChanges).toEqual({ create: 1, same: 7 }); // 6 owners and the stack itself
+      expect(emulator.store.hasOwner("app-payroll", "conn-okta", "owner", "u-dave")).toBe(true);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    "a removed user is one delete",
+    async () => {
+      await writeOwnershipDocument(e2e, {
+        "app-payroll": { "conn-okta": { owner: ["u-alice", "u-dave"], admin: ["u-carol"] }, "conn-workday": { owner: ["u-carol"] } },
+        "app-github": { "conn-github": { owner: ["u-dave"], admin: ["u-erin"] } },
+      });
+      expect(await previewSteps()).toEqual(["delete app-payroll/conn-okta/owner/u-bob"]);
+      const result = await e2e.stack.up(e2e.recording());
+      expect(result.summary.resourceChanges).toEqual({ delete: 1, same: 7 });
+      expect(emulator.store.hasOwner("app-payroll", "conn-okta", "owner", "u-bob")).toBe(false);
+      expect(emulator.store.listOwners()).toHaveLength(6);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    "a bad document fails preview and up with every problem, before anything changes in C1",
+    async () => {
+      const ownersBefore = sortKeys(emulator.store.listOwners());
+      const stateBefore = JSON.stringify((await e2e.stack.exportStack()).deployment.resources);
+      const requestsBefore = emulator.requests.length;
+      // Also drops u-alice and u-erin and adds u-erin to conn-workday: none of it may happen.
+      await writeOwnershipDocument(e2e, {
+        "app-payroll": {
+          "conn-okta": { owner: ["u-dave", "u/bob", "u-dave"], admin: "u-carol" },
+          "conn-workday": { owner: ["u-carol", "u-erin"] },
+        },
+        "app-github": { "conn-github": { owner: { users: ["u-dave"], exclusive: "yes" } } },
+      });
+      const problems = [
+        "the ownership document has 4 problems:",
+        "  owners.app-payroll.conn-okta.owner[1]: userId must not contain '/' (it is one segment of the C1 API path)",
+        "  owners.app-payroll.conn-okta.owner[2]: userId u-dave is already listed at owners.app-payroll.conn-okta.owner[0]",
+        "  owners.app-payroll.conn-okta.admin: must be a list of user ids or a map with users (and exclusive), got a string",
+        "  owners.app-github.conn-github.owner.exclusive: must be true or false, got a string",
+      ];
+
+      const preview = await e2e.cli(["preview"]);
+      expect(preview.code).not.toBe(0);
+      const up = await e2e.stack.up(e2e.recording()).then(
+        () => undefined,
+        (failure: Error) => failure,
+      );
+      expect(up, "up accepted a bad document").toBeDefined();
+      for (const output of [preview.stdout + preview.stderr, String(up)]) {
+        for (const line of problems) expect(output).toContain(line);
+        expect(output).toContain("Nothing was changed in C1.");
+        expect(output).not.toMatch(/\n\s+at .*\.ts:\d+/); // a clean message, no stack trace
+      }
+
+      const writes = emulator.requests.slice(requestsBefore).filter((entry) => entry.kind === "api" && entry.method !== "GET");
+      expect(writes).toEqual([]);
+      expect(sortKeys(emulator.store.listOwners())).toEqual(ownersBefore);
+      expect(JSON.stringify((await e2e.stack.exportStack()).deployment.resources)).toBe(stateBefore);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    "a role switched to exclusive becomes one ConnectorUserOwners that removes owners added outside the document",
+    async () => {
+      const document = (await readDemoDocument()) as Record<string, Record<string, Record<string, unknown>>>;
+      document["app-github"]["conn-github"].owner = { users: ["u-dave"], exclusive: true };
+      await writeOwnershipDocument(e2e, document);
+      await e2e.stack.up(e2e.recording());
+      // Moving the role to a set never drops its owner, though the single resource is deleted.
+      expect(emulator.store.hasOwner("app-github", "conn-github", "owner", "u-dave")).toBe(true);
+      emulator.store.addOwner("app-github", "conn-github", "owner", "u-erin");
+      const since = e2e.events.length;
+      await e2e.stack.preview({ ...e2e.recording(), refresh: true });
+      expect(e2e.plannedSteps(since)).toEqual(["update app-github/conn-github/owner"]);
+      await e2e.stack.up({ ...e2e.recording(), refresh: true });
+      expect(emulator.store.listOwners({ appId: "app-github", connectorId: "conn-github", roleSlug: "owner" })).toEqual([
+        key("app-github", "conn-github", "owner", "u-dave"),
+      ]);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    "destroy removes every owner the stack declared",
+    async () => {
+      const result = await e2e.stack.destroy(e2e.recording());
+      expect(result.summary.result).toBe("succeeded");
+      expect(emulator.store.listOwners()).toEqual([]);
+    },
+    STEP_TIMEOUT,
+  );
+});
+
+/**
+ * The README's walk through the committed demo stack, command for command (keep the two in step).
+ * The emulator's `export` lines are the environment; state goes to a temp backend, not .pulumi-state.
+ */
+const README_DEMO_COMMANDS = [
+  "npm run pulumi -- stack select --create demo",
+  "npm run pulumi -- up --yes --stack demo",
+  "npm run pulumi -- stack output ownership --stack demo",
+  `curl -sS -X DELETE "$CONDUCTORONE_SERVER_URL/_emulator/owners" -d '{"appId":"app-payroll","connectorId":"conn-okta","roleSlug":"owner","userId":"u-bob"}'`,
+  "npm run pulumi -- refresh --preview-only --expect-no-changes --stack demo",
+  "npm run pulumi -- up --yes --refresh --stack demo",
+  "npm run pulumi -- destroy --yes --stack demo",
+  "npm run pulumi -- stack rm --yes --preserve-config demo",
+];
+
+/** Runs one shell command line in the repo root. */
+function runLine(line: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", ["-c", line], { cwd: ROOT_STACK_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe("the demo stack, as the README walks through it", () => {
+  const demoFile = path.join(ROOT_STACK_DIR, "Pulumi.demo.yaml");
+  let emulator: C1Emulator;
+  let env: NodeJS.ProcessEnv;
+  let backendDir: string;
+  let demoText: string;
+
+  beforeAll(async () => {
+    let clientId: string;
+    let clientSecret: string;
+    ({ emulator, clientId, clientSecret } = await startTestEmulator());
+    backendDir = await mkdtemp(path.join(tmpdir(), "c1-demo-state-"));
+    demoText = await readFile(demoFile, "utf8");
+    // An outer `npm test` sets npm_* variables that would point a child npm at the outer run.
+    const outer = Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && !name.startsWith("CONDUCTORONE_") && !name.startsWith("PULUMI_"));
+    env = {
+      ...Object.fromEntries(outer),
+      PULUMI_BACKEND_URL: `file://${backendDir}`,
+      // What `npm run emulator` prints as export lines.
+      CONDUCTORONE_SERVER_URL: emulator.url,
+      CONDUCTORONE_CLIENT_ID: clientId,
+      CONDUCTORONE_CLIENT_SECRET: clientSecret,
+    };
+  });
+
+  afterAll(async () => {
+    // Never leave the committed file changed, whatever happened above.
+    if (demoText !== undefined && (await readFile(demoFile, "utf8").catch(() => "")) !== demoText) await writeFile(demoFile, demoText);
+    if (backendDir) await rm(backendDir, { recursive: true, force: true });
+    await emulator?.close();
+  });
+
+  it(
+    "goes from up through drift and repair to destroy, leaving Pulumi.demo.yaml as committed",
+    async () => {
+      const results: CliResult[] = [];
+      for (const line of README_DEMO_COMMANDS) {
+        const result = await runLine(line, env);
+        results.push(result);
+        if (line.includes("stack output")) expect(result.stdout).toContain("alice@example.com");
+        if (line.startsWith("npm run pulumi -- up --yes --stack")) expect(emulator.store.listOwners()).toHaveLength(6);
+        if (line.startsWith("curl")) expect(emulator.store.listOwners()).toHaveLength(5);
+      }
+      const codes = results.map((result) => result.code);
+      const output = (index: number) => results[index]!.stdout + results[index]!.stderr;
+      // Everything succeeds except the drift check, which exits non-zero on the removed owner.
+      expect(codes.map((code, index) => (index === 4 ? code !== 0 : code === 0)), results.map((r, i) => `${README_DEMO_COMMANDS[i]}\n${r.stdout}${r.stderr}`).join("\n")).toEqual(
+        README_DEMO_COMMANDS.map(() => true),
+      );
+      expect(output(4)).toContain("app-payroll/conn-okta/owner/u-bob");
+      expect(output(5)).toMatch(/\+ 1 created/);
+      expect(emulator.store.listOwners()).toEqual([]);
+      expect(await readFile(demoFile, "utf8")).toBe(demoText);
+    },
+    STEP_TIMEOUT * 3,
+  );
+});
