@@ -19,7 +19,7 @@ import type { C1Emulator } from "../emulator";
 import { loadWorkflows, oidcTokenStep, pulumiCommandsOf, workflowNamed, type Workflow, type WorkflowCommand } from "../support/gitops-workflows";
 import { findLeak, startTestEmulator } from "../support/provider-fixture";
 import { readDemoDocument, ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
-import { E2eStack, type CliResult } from "./harness";
+import { E2eStack, type CliResult, emulatorStackConfig } from "./harness";
 
 const STEP_TIMEOUT = 180_000;
 const examplesDir = path.resolve(__dirname, "../../examples");
@@ -248,11 +248,7 @@ describe("examples/lookup", () => {
     emulator.store.addOwner("app-payroll", "conn-okta", "owner", "u-alice");
     e2e = await E2eStack.create({
       programDir: path.join(examplesDir, "lookup"),
-      config: {
-        "conductorone:serverUrl": { value: emulator.url },
-        "conductorone:clientId": { value: clientId },
-        "conductorone:clientSecret": { value: clientSecret, secret: true },
-      },
+      config: emulatorStackConfig(emulator.url, clientId, clientSecret),
     });
   });
 
@@ -317,11 +313,7 @@ describe("examples/from-terraform", () => {
     for (const owner of terraformOwners) emulator.store.addOwner(owner.appId, owner.connectorId, owner.roleSlug, owner.userId);
     e2e = await E2eStack.create({
       programDir: path.join(examplesDir, "from-terraform"),
-      config: {
-        "conductorone:serverUrl": { value: emulator.url },
-        "conductorone:clientId": { value: clientId },
-        "conductorone:clientSecret": { value: clientSecret, secret: true },
-      },
+      config: emulatorStackConfig(emulator.url, clientId, clientSecret),
     });
   });
 

@@ -126,6 +126,25 @@ export class E2eStack {
   }
 }
 
+/**
+ * Stack config that points the provider at `emulatorUrl` with client credentials, the secret stored
+ * encrypted as users are told to store it. `extra` adds more plain values (e.g. retry tuning).
+ */
+export function emulatorStackConfig(
+  emulatorUrl: string,
+  clientId: string,
+  clientSecret: string,
+  extra: Record<string, string> = {},
+): E2eStackOptions["config"] {
+  const config: E2eStackOptions["config"] = {
+    "conductorone:serverUrl": { value: emulatorUrl },
+    "conductorone:clientId": { value: clientId },
+    "conductorone:clientSecret": { value: clientSecret, secret: true },
+  };
+  for (const [key, value] of Object.entries(extra)) config[key] = { value };
+  return config;
+}
+
 /** The secret parts of a C1 client secret: the whole secret, its encoded key, the private scalar. */
 export function clientSecretParts(clientSecret: string): string[] {
   const encoded = clientSecret.slice("secret-token:conductorone.com:v1:".length);

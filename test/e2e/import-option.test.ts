@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../emulator";
 import { startTestEmulator } from "../support/provider-fixture";
-import { E2eStack } from "./harness";
+import { E2eStack, emulatorStackConfig } from "./harness";
 
 const dave = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-dave" };
 let emulator: C1Emulator;
@@ -22,11 +22,7 @@ beforeAll(async () => {
   emulator.store.addOwner(dave.appId, dave.connectorId, dave.roleSlug, dave.userId);
   e2e = await E2eStack.create({
     programDir: path.resolve(__dirname, "programs/owners"),
-    config: {
-      "conductorone:serverUrl": { value: emulator.url },
-      "conductorone:clientId": { value: clientId },
-      "conductorone:clientSecret": { value: clientSecret, secret: true },
-    },
+    config: emulatorStackConfig(emulator.url, clientId, clientSecret),
   });
   await e2e.setOwners([]);
 });

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../emulator";
 import { findLeak, startTestEmulator } from "../support/provider-fixture";
-import { clientSecretParts, E2eStack } from "./harness";
+import { clientSecretParts, E2eStack, emulatorStackConfig } from "./harness";
 
 const programDir = path.resolve(__dirname, "programs/owners");
 
@@ -25,12 +25,7 @@ beforeAll(async () => {
   ({ emulator, clientId, clientSecret } = await startTestEmulator());
   e2e = await E2eStack.create({
     programDir,
-    config: {
-      "conductorone:serverUrl": { value: emulator.url },
-      "conductorone:clientId": { value: clientId },
-      "conductorone:clientSecret": { value: clientSecret, secret: true },
-      "conductorone:retryBaseDelayMs": { value: "100" },
-    },
+    config: emulatorStackConfig(emulator.url, clientId, clientSecret, { "conductorone:retryBaseDelayMs": "100" }),
   });
   await e2e.setOwners([alice, bob, carol]);
 });

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../emulator";
 import { startTestEmulator } from "../support/provider-fixture";
-import { E2eStack } from "./harness";
+import { E2eStack, emulatorStackConfig } from "./harness";
 
 const role = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner" };
 const payrollOwners = { name: "payroll-okta-owners", ...role, userIds: ["u-alice", "u-bob"] };
@@ -23,11 +23,7 @@ beforeAll(async () => {
   emulator.store.addOwner(role.appId, role.connectorId, "admin", "u-carol");
   e2e = await E2eStack.create({
     programDir: path.resolve(__dirname, "programs/owner-sets"),
-    config: {
-      "conductorone:serverUrl": { value: emulator.url },
-      "conductorone:clientId": { value: clientId },
-      "conductorone:clientSecret": { value: clientSecret, secret: true },
-    },
+    config: emulatorStackConfig(emulator.url, clientId, clientSecret),
   });
   await e2e.stack.setConfig("sets", { value: JSON.stringify([payrollOwners]) });
 });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../emulator";
 import { createConsumerProject, installedVersion, PACKAGE_NAME, packRepo } from "../support/consumer-project";
 import { findLeak, startTestEmulator } from "../support/provider-fixture";
-import { clientSecretParts, E2eStack } from "./harness";
+import { clientSecretParts, E2eStack, emulatorStackConfig } from "./harness";
 
 /** The newest @pulumi/pulumi we test with, and the lowest that package.json's peer range admits. */
 const SDK_VERSIONS = ["3.270.0", "3.250.0"];
@@ -50,12 +50,7 @@ describe.each(SDK_VERSIONS)("the packed package installed next to @pulumi/pulumi
     ({ emulator, clientId, clientSecret } = await startTestEmulator());
     e2e = await E2eStack.create({
       programDir: projectDir,
-      config: {
-        "conductorone:serverUrl": { value: emulator.url },
-        "conductorone:clientId": { value: clientId },
-        "conductorone:clientSecret": { value: clientSecret, secret: true },
-        "conductorone:retryBaseDelayMs": { value: "100" },
-      },
+      config: emulatorStackConfig(emulator.url, clientId, clientSecret, { "conductorone:retryBaseDelayMs": "100" }),
     });
     await e2e.setOwners([alice, bob, carol]);
   }, 240_000);

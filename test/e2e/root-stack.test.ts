@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../emulator";
 import { startTestEmulator } from "../support/provider-fixture";
 import { readDemoDocument, ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
-import { E2eStack, type CliResult } from "./harness";
+import { E2eStack, type CliResult, emulatorStackConfig } from "./harness";
 
 const STEP_TIMEOUT = 180_000;
 
@@ -37,12 +37,7 @@ beforeAll(async () => {
   ({ emulator, clientId, clientSecret } = await startTestEmulator());
   e2e = await E2eStack.create({
     programDir: ROOT_STACK_DIR,
-    config: {
-      "conductorone:serverUrl": { value: emulator.url },
-      "conductorone:clientId": { value: clientId },
-      "conductorone:clientSecret": { value: clientSecret, secret: true },
-      "conductorone:retryBaseDelayMs": { value: "100" },
-    },
+    config: emulatorStackConfig(emulator.url, clientId, clientSecret, { "conductorone:retryBaseDelayMs": "100" }),
   });
   await writeOwnershipDocument(e2e, await readDemoDocument());
 });
