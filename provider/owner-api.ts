@@ -18,14 +18,24 @@ export function ownerPath(key: OwnerKey): string {
   return `${ownersPath(key)}/${encodeURIComponent(key.roleSlug)}/${encodeURIComponent(key.userId)}`;
 }
 
+/**
+ * True for a C1ApiError from any copy of this package. Checked by `code`, not `instanceof`: a
+ * provider process deserializes each distinct provider found in state (owners created by older and
+ * newer versions) and they share one client, so the error may come from another copy's class; and
+ * in a deserialized provider an error class does not even inherit from Error.
+ */
+function isApiError(error: unknown): error is C1ApiError {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "C1_API_ERROR";
+}
+
 /** True for C1's "no such thing" answer. */
 export function isNotFound(error: unknown): error is C1ApiError {
-  return error instanceof C1ApiError && (error.status === 404 || error.apiCode === GRPC_NOT_FOUND);
+  return isApiError(error) && (error.status === 404 || error.apiCode === GRPC_NOT_FOUND);
 }
 
 /** True for C1's "already exists" answer (HTTP 409 or gRPC ALREADY_EXISTS). */
 export function isAlreadyExists(error: unknown): error is C1ApiError {
-  return error instanceof C1ApiError && (error.status === 409 || error.apiCode === GRPC_ALREADY_EXISTS);
+  return isApiError(error) && (error.status === 409 || error.apiCode === GRPC_ALREADY_EXISTS);
 }
 
 function connectorOwnerUserOf(body: JsonObject, method: string, path: string): JsonObject {

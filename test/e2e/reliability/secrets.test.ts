@@ -1,0 +1,144 @@
+/**
+ * Secrets at the CLI's most verbose logging (-v=11 --logtostderr --logflow --debug): up, refresh,
+ * preview and destroy, with the client credentials first as secret stack config, then in env vars.
+ * Every output, the exported stack and the raw backend files are searched for the client secret,
+ * its encoded key, the private key (`d` of the JWK) and every access token the emulator issued.
+ *
+ * What is true with Pulumi 3.259: the provider never prints any of them, and the state holds only
+ * ciphertext. But from -v=9 up the ENGINE logs each provider's Configure request property by
+ * property, and a secret stack config value is logged in clear text inside its secret envelope
+ * (`...Configure().inputs]: value={secret-token:...}`). It reaches stderr (with --logtostderr) or
+ * the log files in the temp dir, never the normal output. Credentials from env vars are not part
+ * of Configure and do not appear at any verbosity. So: never run -v>=9 where logs are kept (CI)
+ * with credentials in stack config; for verbose debugging pass them as env vars.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { C1Emulator } from "../../emulator";
+import { findLeak, startTestEmulator } from "../../support/provider-fixture";
+import { clientSecretParts } from "../harness";
+import { CliRun, DeclaredOwner, FAST_RETRY_CONFIG, printSummary, ReliabilityStack } from "./support";
+
+const VERBOSE = ["-v=11", "--logtostderr", "--logflow", "--debug"];
+const RUN_TIMEOUT_MS = 180_000;
+
+const owners: DeclaredOwner[] = [
+  { name: "payroll-owner-alice", appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-alice" },
+  { name: "payroll-admin-bob", appId: "app-payroll", connectorId: "conn-okta", roleSlug: "admin", userId: "u-bob" },
+];
+
+/** The engine's one known leak: a secret config value in its log of a provider's Configure request. */
+const CONFIGURE_LOG_LINE = /"msg":"Marshaling property for RPC\[Provider\[0x[0-9a-f]+\]\.Configure\(\)\.inputs\]: value=\{secret-token:conductorone\.com:v1:[A-Za-z0-9_-]+\}","v":9\}$/;
+
+let emulator: C1Emulator;
+let clientId: string;
+let clientSecret: string;
+
+beforeAll(async () => {
+  ({ emulator, clientId, clientSecret } = await startTestEmulator());
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+/** Everything that must never be printed or stored: the secret in all its forms and every token. */
+function secrets(): string[] {
+  return [...clientSecretParts(clientSecret), ...emulator.sensitiveValues(), ...emulator.issuedTokens()];
+}
+
+/** The lines of `text` that hold a secret. */
+function leakingLines(text: string): string[] {
+  const all = secrets();
+  return text.split("\n").filter((line) => findLeak(line, all) !== undefined);
+}
+
+const LIFECYCLE = [["up", "--yes", "--skip-preview"], ["refresh", "--yes", "--skip-preview"], ["preview"], ["destroy", "--yes", "--skip-preview"]];
+
+/** Runs `commands` (by default up, refresh, preview and destroy) verbosely; returns the runs. */
+async function runVerboseLifecycle(stack: ReliabilityStack, commands: string[][] = LIFECYCLE): Promise<CliRun[]> {
+  const runs: CliRun[] = [];
+  await stack.setOwners(owners);
+  for (const args of commands) {
+    const run = await stack.run([...args, ...VERBOSE]);
+    expect(run.code, `pulumi ${args[0]} failed:\n${run.stdout.slice(-3000)}`).toBe(0);
+    runs.push(run);
+  }
+  expect(emulator.store.listOwners()).toEqual([]);
+  return runs;
+}
+
+describe.sequential("secrets at -v=11 --logtostderr --logflow --debug", () => {
+  it("client credentials as secret stack config: only the engine's Configure log line at -v>=9 shows the client secret", async () => {
+    const stack = await ReliabilityStack.create({
+      config: {
+        "conductorone:serverUrl": { value: emulator.url },
+        "conductorone:clientId": { value: clientId },
+        "conductorone:clientSecret": { value: clientSecret, secret: true },
+        ...Object.fromEntries(Object.entries(FAST_RETRY_CONFIG).map(([key, value]) => [key, { value }])),
+      },
+    });
+    try {
+      const tokensBefore = emulator.issuedTokens().length;
+      const runs = await runVerboseLifecycle(stack);
+      expect(emulator.issuedTokens().length, "the runs fetched tokens, so there were tokens to leak").toBeGreaterThan(tokensBefore);
+
+      // The engine's normal output (with --debug) and the event logs: nothing.
+      for (const run of runs) {
+        expect(leakingLines(run.stdout), `pulumi ${run.args[0]} stdout`).toEqual([]);
+        expect(leakingLines(JSON.stringify(run.events)), `pulumi ${run.args[0]} events`).toEqual([]);
+      }
+      // The -v=11 log on stderr: only the engine's Configure lines, and only the client secret
+      // itself (never the private key alone, never an access token).
+      const stderrLeaks = runs.flatMap((run) => leakingLines(run.stderr).map((line) => ({ command: run.args[0], line })));
+      for (const { command, line } of stderrLeaks) expect(line, `pulumi ${command} stderr`).toMatch(CONFIGURE_LOG_LINE);
+      const leakedValues = new Set(stderrLeaks.flatMap(({ line }) => secrets().filter((secret) => line.includes(secret))));
+      expect([...leakedValues].every((value) => value === clientSecret || clientSecret.includes(value))).toBe(true);
+      expect(findLeak(runs.map((run) => run.stderr).join("\n"), emulator.issuedTokens())).toBeUndefined();
+      // State: ciphertext only, in the exported stack and in every raw backend file.
+      expect(findLeak(JSON.stringify(await stack.exportDeployment()), secrets())).toBeUndefined();
+      expect(findLeak(await stack.rawBackendText(), secrets())).toBeUndefined();
+
+      // One level lower the engine does not log Configure's properties: nothing leaks at -v=8.
+      const belowNine = await stack.run(["preview", "-v=8", "--logtostderr", "--logflow", "--debug"]);
+      expect(belowNine.code).toBe(0);
+      expect(belowNine.stderr).toContain("Configure()");
+      expect(leakingLines(belowNine.stdout + belowNine.stderr), "preview -v=8").toEqual([]);
+
+      const byCommand = Object.fromEntries(runs.map((run) => [run.args[0], leakingLines(run.stderr).length]));
+      printSummary("secret stack config at -v=11", {
+        secretsSearched: secrets().length,
+        tokensIssued: emulator.issuedTokens().length,
+        leakingStdoutLines: 0,
+        leakingStderrLinesByCommand: byCommand,
+        leakingLinesAtV8: 0,
+        stateLeaks: 0,
+      });
+      expect(stderrLeaks.length, "the engine no longer logs Configure secrets at -v=9: update the README's advice").toBeGreaterThan(0);
+    } finally {
+      await stack.dispose();
+    }
+  }, RUN_TIMEOUT_MS);
+
+  it("client credentials in env vars: nothing anywhere in up and destroy, even at -v=11", async () => {
+    const stack = await ReliabilityStack.create({
+      config: Object.fromEntries(Object.entries(FAST_RETRY_CONFIG).map(([key, value]) => [key, { value }])),
+      env: { CONDUCTORONE_SERVER_URL: emulator.url, CONDUCTORONE_CLIENT_ID: clientId, CONDUCTORONE_CLIENT_SECRET: clientSecret },
+    });
+    try {
+      const tokensBefore = emulator.issuedTokens().length;
+      // up and destroy are enough here: env vars never enter Configure, whatever the command.
+      const runs = await runVerboseLifecycle(stack, [LIFECYCLE[0], LIFECYCLE[3]]);
+      expect(emulator.issuedTokens().length).toBeGreaterThan(tokensBefore);
+      for (const run of runs) {
+        expect(leakingLines(run.stdout), `pulumi ${run.args[0]} stdout`).toEqual([]);
+        expect(leakingLines(run.stderr), `pulumi ${run.args[0]} stderr`).toEqual([]);
+        expect(leakingLines(JSON.stringify(run.events)), `pulumi ${run.args[0]} events`).toEqual([]);
+      }
+      expect(findLeak(JSON.stringify(await stack.exportDeployment()), secrets())).toBeUndefined();
+      expect(findLeak(await stack.rawBackendText(), secrets())).toBeUndefined();
+      printSummary("env var credentials at -v=11", { leakingLines: 0, stateLeaks: 0, stderrBytes: runs.reduce((sum, run) => sum + run.stderr.length, 0) });
+    } finally {
+      await stack.dispose();
+    }
+  }, RUN_TIMEOUT_MS);
+});
