@@ -9,20 +9,22 @@ import { CONFIG_NAMESPACE, ConfigSource, resolveSettings, SETTING_SOURCES } from
  * It lives on globalThis under a registered symbol, not in module scope or on the provider:
  * Pulumi serializes the provider and everything its methods reach into every resource's state,
  * and a token cache or config captured there would leak credentials into the state file.
+ *
+ * One provider process runs every serialized copy of the provider found in state, old versions
+ * included. The key carries a version so a copy only shares clients with copies of the same shape;
+ * bump it when the client or the stored config changes shape.
  */
 interface ProcessState {
   configs: WeakMap<object, Record<string, string>>;
   clients: Map<string, C1Client>;
-  /** Roles a ConnectorUserOwners of this deployment manages (see markRoleManagedBySet). */
-  setRoles: string[];
 }
 
 function processState(): ProcessState {
   const holder = globalThis as unknown as Record<symbol, ProcessState | undefined>;
-  const key = Symbol.for("pulumi-conductorone-owners/process-state");
+  const key = Symbol.for("pulumi-conductorone-owners/process-state/v1");
   let state = holder[key];
   if (!state) {
-    state = { configs: new WeakMap(), clients: new Map(), setRoles: [] };
+    state = { configs: new WeakMap(), clients: new Map() };
     holder[key] = state;
   }
   return state;
@@ -61,23 +63,38 @@ function roleKey(role: { appId: string; connectorId: string; roleSlug: string })
 }
 
 /**
+ * The roles a ConnectorUserOwners of this deployment manages, as JSON strings in a plain array
+ * under a key of its own: every version of the provider, old or new, must read it the same way.
+ */
+function rolesManagedBySets(): string[] {
+  const holder = globalThis as unknown as Record<symbol, string[] | undefined>;
+  const key = Symbol.for("pulumi-conductorone-owners/roles-managed-by-sets");
+  let roles = holder[key];
+  if (!roles) {
+    roles = [];
+    holder[key] = roles;
+  }
+  return roles;
+}
+
+/**
  * Records that a ConnectorUserOwners of this deployment manages `role`. The engine checks every
  * declared resource before it deletes removed ones, so when a program moves a role from single
  * ConnectorUserOwner resources to a set, the singles' deletes see this and leave C1 alone: the set
  * now decides who owns the role.
  */
 export function markRoleManagedBySet(role: { appId: string; connectorId: string; roleSlug: string }): void {
-  const state = processState();
+  const roles = rolesManagedBySets();
   const key = roleKey(role);
-  if (!state.setRoles.includes(key)) state.setRoles.push(key);
+  if (!roles.includes(key)) roles.push(key);
 }
 
 /** True when a ConnectorUserOwners of this deployment manages `role`. */
 export function isRoleManagedBySet(role: { appId: string; connectorId: string; roleSlug: string }): boolean {
-  return processState().setRoles.includes(roleKey(role));
+  return rolesManagedBySets().includes(roleKey(role));
 }
 
 /** Forgets the roles marked by markRoleManagedBySet (a deployment's process starts empty; tests reuse one). */
 export function forgetRolesManagedBySets(): void {
-  processState().setRoles.length = 0;
+  rolesManagedBySets().length = 0;
 }

@@ -12,8 +12,8 @@ export type RoleManagement = "single owners" | "owner set";
  * Kept on globalThis under a registered symbol so two copies of this package in one program
  * still see each other's claims.
  */
-function claims(): Map<string, RoleManagement> {
-  const holder = globalThis as unknown as Record<symbol, Map<string, RoleManagement> | undefined>;
+function claims(): Map<string, string> {
+  const holder = globalThis as unknown as Record<symbol, Map<string, string> | undefined>;
   const key = Symbol.for("pulumi-conductorone-owners/role-claims");
   let map = holder[key];
   if (!map) {
@@ -43,34 +43,57 @@ export function claimRole(role: OwnerRole, management: RoleManagement, name: str
   claims().set(key, management);
 }
 
+/**
+ * Claims one owner (app, connector, role, user) for the resource `name`. Throws when another
+ * resource of the program already declares the same owner: both would record it, and removing
+ * either later would delete the owner from C1 behind the other's back.
+ */
+export function claimOwner(key: OwnerRole & { userId: string }, name: string): void {
+  const claimKey = JSON.stringify(["owner", key.appId, key.connectorId, key.roleSlug, key.userId]);
+  const existing = claims().get(claimKey);
+  if (existing !== undefined && existing !== name) {
+    throw new Error(
+      `${name}: user "${key.userId}" as ${describeRole(key)} is already declared by ConnectorUserOwner "${existing}" in this program; declare each owner once`,
+    );
+  }
+  claims().set(claimKey, name);
+}
+
 /** Forgets every claim (tests run several programs in one process). */
 export function resetRoleClaims(): void {
   claims().clear();
 }
 
-/** The role keys as a program passes them: plain strings or outputs. */
+/** The keys as a program passes them: plain strings or outputs. A single owner also has userId. */
 export interface RoleInputs {
   appId: unknown;
   connectorId: unknown;
   roleSlug: unknown;
+  userId?: unknown;
 }
 
 /**
- * Claims the role named by a resource's inputs and returns the roleSlug input to register.
+ * Claims the role (and, for a single owner, the owner) named by a resource's inputs, and returns
+ * the roleSlug input to register.
  * Plain strings are claimed at once, so a conflict stops the program before anything is
  * registered; keys that are outputs are claimed when known, inside the returned roleSlug, so a
  * conflict fails that resource instead of vanishing in an unused apply.
  */
 export function claimRoleInputs<T>(inputs: RoleInputs, management: RoleManagement, name: string): T {
-  const { appId, connectorId, roleSlug } = inputs;
-  if (typeof appId === "string" && typeof connectorId === "string" && typeof roleSlug === "string") {
+  const claimAll = (appId: string, connectorId: string, roleSlug: string, userId: unknown) => {
     claimRole({ appId, connectorId, roleSlug }, management, name);
+    if (typeof userId === "string") claimOwner({ appId, connectorId, roleSlug, userId }, name);
+  };
+  const { appId, connectorId, roleSlug, userId } = inputs;
+  const plain = [appId, connectorId, roleSlug].every((value) => typeof value === "string");
+  if (plain && (userId === undefined || typeof userId === "string")) {
+    claimAll(appId as string, connectorId as string, roleSlug as string, userId);
     return roleSlug as T;
   }
   return pulumi
-    .all([appId as string, connectorId as string, roleSlug as string])
-    .apply(([app, connector, role]) => {
-      claimRole({ appId: app, connectorId: connector, roleSlug: role }, management, name);
+    .all([appId as string, connectorId as string, roleSlug as string, userId as string | undefined])
+    .apply(([app, connector, role, user]) => {
+      claimAll(app, connector, role, user);
       return role;
     }) as T;
 }

@@ -447,6 +447,14 @@ describe('fault injection', () => {
     expect((await postForm(url, { grant_type: 'client_credentials' })).status).toBe(400);
   });
 
+  it('handles a lostAnswer request for real, then drops the connection without answering', async () => {
+    const path = ownerPath('app-payroll', 'conn-okta', 'owner', 'u-alice');
+    emulator.faults.add({ method: 'POST', path, lostAnswer: true });
+    await expect(api('POST', path, { userRef: { id: 'u-alice' } })).rejects.toThrow();
+    expect(emulator.requests.at(-1)).toMatchObject({ status: 0, fault: 'lost-answer' });
+    expect(emulator.store.hasOwner('app-payroll', 'conn-okta', 'owner', 'u-alice')).toBe(true);
+  });
+
   it('delays a request and then handles it normally', async () => {
     emulator.faults.add({ delayMs: 150 });
     const started = Date.now();
@@ -490,7 +498,7 @@ describe('fault injection', () => {
   });
 
   it('rejects a rule that does nothing', () => {
-    expect(() => emulator.faults.add({ method: 'GET' })).toThrow('fault rule needs status, reset or delayMs');
+    expect(() => emulator.faults.add({ method: 'GET' })).toThrow('fault rule needs status, reset, lostAnswer or delayMs');
   });
 });
 

@@ -26,6 +26,11 @@ export interface FaultRule {
   body?: string | object;
   /** Destroy the socket without answering. */
   reset?: boolean;
+  /**
+   * Handle the request for real (the change happens), then destroy the socket without answering:
+   * the client cannot tell whether C1 did it. Models an answer lost on the way back.
+   */
+  lostAnswer?: boolean;
   /** Wait this long first; then handle normally unless `status` or `reset` is also set. */
   delayMs?: number;
 }
@@ -55,6 +60,8 @@ export interface FaultDecision {
   label: string;
   delayMs?: number;
   reset?: boolean;
+  /** Handle the request, then destroy the socket instead of answering. */
+  lostAnswer?: boolean;
   /** When set, answer with this instead of handling the request. */
   reply?: Reply;
 }
@@ -103,8 +110,8 @@ export class FaultInjector {
     if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) {
       throw new Error(`fault rule probability must be between 0 and 1, got ${rule.probability}`);
     }
-    if (rule.status === undefined && !rule.reset && rule.delayMs === undefined) {
-      throw new Error('fault rule needs status, reset or delayMs');
+    if (rule.status === undefined && !rule.reset && !rule.lostAnswer && rule.delayMs === undefined) {
+      throw new Error('fault rule needs status, reset, lostAnswer or delayMs');
     }
     const id = `fault-${this.nextId++}`;
     this.rulesList.push({ ...rule, id, remaining: times });
@@ -224,6 +231,10 @@ function decisionForRule(rule: FaultRule): FaultDecision {
     parts.push('reset');
     return { label: parts.join('+'), delayMs: rule.delayMs, reset: true };
   }
+  if (rule.lostAnswer) {
+    parts.push('lost-answer');
+    return { label: parts.join('+'), delayMs: rule.delayMs, lostAnswer: true };
+  }
   if (rule.status !== undefined) {
     parts.push(`status:${rule.status}`);
     const body = rule.body ?? { code: grpcCodeForStatus(rule.status), message: 'injected fault', details: [] };
@@ -238,7 +249,7 @@ function decisionForRule(rule: FaultRule): FaultDecision {
  */
 export function faultRuleFromJson(json: Record<string, unknown>): FaultRule {
   const rule: FaultRule = {};
-  const { method, path, pathRegex, times, probability, status, headers, body, reset, delayMs } = json;
+  const { method, path, pathRegex, times, probability, status, headers, body, reset, lostAnswer, delayMs } = json;
   if (method !== undefined) rule.method = expectType(method, 'string', 'method');
   if (path !== undefined && pathRegex !== undefined) throw new Error('give path or pathRegex, not both');
   if (path !== undefined) rule.path = expectType(path, 'string', 'path');
@@ -258,6 +269,7 @@ export function faultRuleFromJson(json: Record<string, unknown>): FaultRule {
     rule.body = body;
   }
   if (reset !== undefined) rule.reset = expectType(reset, 'boolean', 'reset');
+  if (lostAnswer !== undefined) rule.lostAnswer = expectType(lostAnswer, 'boolean', 'lostAnswer');
   if (delayMs !== undefined) rule.delayMs = expectType(delayMs, 'number', 'delayMs');
   return rule;
 }

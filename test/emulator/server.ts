@@ -215,6 +215,10 @@ export class C1Emulator {
 
     let fault: FaultDecision | undefined;
     let reply: Reply;
+    // Read the body before any injected delay, as a real server has it in hand: a request whose
+    // client gave up during the delay still takes effect, and the retry then finds its result.
+    const body = readBody(req);
+    body.catch(() => undefined);
     try {
       fault = kind === 'admin' ? undefined : this.faults.decide(method, rawPath, kind);
       if (fault?.delayMs) await this.sleep(fault.delayMs);
@@ -223,7 +227,12 @@ export class C1Emulator {
         logRequest(0, fault);
         return;
       }
-      reply = fault?.reply ?? (await this.route(req, method, rawPath, query, kind));
+      reply = fault?.reply ?? (await this.route(req, method, rawPath, query, kind, body));
+      if (fault?.lostAnswer) {
+        req.socket.destroy();
+        logRequest(0, fault);
+        return;
+      }
     } catch (err) {
       if (err instanceof EmulatorClosedError) {
         req.socket.destroy();
@@ -246,8 +255,8 @@ export class C1Emulator {
     rawPath: string,
     query: URLSearchParams,
     kind: RequestKind,
+    body: Promise<string>,
   ): Promise<Reply> {
-    let bodyRead: Promise<string> | undefined;
     const ctx: RouteContext = {
       method,
       rawPath,
@@ -257,7 +266,7 @@ export class C1Emulator {
       authorization: req.headers.authorization,
       contentType: req.headers['content-type'],
       remoteAddress: req.socket.remoteAddress,
-      readBody: () => (bodyRead ??= readBody(req)),
+      readBody: () => body,
     };
 
     if (kind === 'admin') {

@@ -237,13 +237,21 @@ describe("retries", () => {
     expect(apiRequests("POST")).toHaveLength(2);
   });
 
-  it("retries a request that timed out, adopting the owner the first attempt created", async () => {
+  it("retries a request that timed out without duplicating the owner", async () => {
     provider = await configuredProvider(clientCredentialsConfig(emulator, clientId, clientSecret, { "conductorone:requestTimeoutMs": "300" }));
     emulator.faults.add({ method: "POST", path: ownerPathPattern, delayMs: 800 });
     const result = await provider.create(owner);
     expect(result.outs?.user?.id).toBe("u-alice");
-    // The abandoned first attempt still completes on the server; wait for it, then count owners.
+    // The abandoned first attempt still completes on the server (and finds the owner there).
     await vi.waitFor(() => expect(apiRequests("POST")).toHaveLength(2), { timeout: 3000 });
+    expect(emulator.store.listOwners()).toEqual([owner]);
+  });
+
+  it("adopts the owner when C1 created it but the answer was lost", async () => {
+    emulator.faults.add({ method: "POST", path: ownerPathPattern, lostAnswer: true });
+    const result = await provider.create(owner);
+    expect(result.outs?.user?.email).toBe("alice@example.com");
+    expect(apiRequests().map((entry) => `${entry.method} ${entry.status}`)).toEqual(["POST 0", "POST 409", "GET 200"]);
     expect(emulator.store.listOwners()).toEqual([owner]);
   });
 

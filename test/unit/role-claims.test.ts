@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { claimRole, resetRoleClaims } from "../../provider/role-claims";
+import { claimOwner, claimRole, claimRoleInputs, resetRoleClaims } from "../../provider/role-claims";
 
 const role = { appId: "app-1", connectorId: "conn-1", roleSlug: "owner" };
 
@@ -31,5 +31,28 @@ describe("role claims", () => {
   it("keeps roles of other connectors apart", () => {
     claimRole(role, "owner set", "a");
     expect(() => claimRole({ ...role, connectorId: "conn-2" }, "single owners", "b")).not.toThrow();
+  });
+});
+
+describe("owner claims", () => {
+  beforeEach(() => resetRoleClaims());
+  const alice = { ...role, userId: "u-alice" };
+
+  it("refuses the same owner declared by two resources", () => {
+    claimOwner(alice, "alice-1");
+    expect(() => claimOwner(alice, "alice-2")).toThrow(
+      'alice-2: user "u-alice" as role "owner" of connector "conn-1" (app "app-1") is already declared by ConnectorUserOwner "alice-1" in this program; declare each owner once',
+    );
+  });
+
+  it("lets one resource claim its owner again and others declare other users", () => {
+    claimOwner(alice, "alice-1");
+    expect(() => claimOwner(alice, "alice-1")).not.toThrow();
+    expect(() => claimOwner({ ...alice, userId: "u-bob" }, "bob")).not.toThrow();
+  });
+
+  it("claims the owner along with the role from plain inputs", () => {
+    claimRoleInputs(alice, "single owners", "alice-1");
+    expect(() => claimRoleInputs(alice, "single owners", "alice-2")).toThrow("already declared by ConnectorUserOwner \"alice-1\"");
   });
 });
