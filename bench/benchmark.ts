@@ -1,0 +1,332 @@
+/**
+ * The benchmark: stacks of N ConnectorUserOwner resources against the C1 emulator, each operation
+ * measured beside the same operation on a floor stack (the same N resources behind a no-op dynamic
+ * provider), interleaved floor, ours, floor, ours, ... so that both see the same machine load.
+ */
+import { spawn } from "node:child_process";
+import { cp, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { C1Emulator } from "../test/emulator";
+import type { RequestLogEntry } from "../test/emulator";
+import type { ProviderProcess } from "./process-watch";
+import { BenchStack, CliRun } from "./stack";
+
+/** The operations measured, in the order a round runs them. */
+export const OPERATIONS = ["up", "preview-refresh", "drift-up", "destroy"] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** The CLI arguments of each operation. Updates skip the preview, so only the update is timed. */
+export const OPERATION_ARGS: Readonly<Record<Operation, readonly string[]>> = {
+  // Create all N.
+  up: ["up", "--yes", "--skip-preview"],
+  // Read all N, plan nothing: --expect-no-changes makes a plan with changes fail the run.
+  "preview-refresh": ["preview", "--refresh", "--expect-no-changes"],
+  // One owner was removed in C1 (the floor's read reports one resource gone): read all N, create one.
+  "drift-up": ["up", "--yes", "--skip-preview", "--refresh"],
+  // Delete all N.
+  destroy: ["destroy", "--yes", "--skip-preview"],
+};
+
+/** Which stack a measurement is of. */
+export type Variant = "floor" | "ours";
+
+/**
+ * Where the owners program takes ConnectorUserOwner from: `package` is `npm pack` of this repo
+ * unpacked into the program's node_modules, as users install it (the provider is serialized into
+ * state as a require of the package); `source` is the repo's TypeScript, as the e2e tests use it
+ * (the serializer inlines the provider's code into every resource's state).
+ */
+export type ProviderFrom = "package" | "source";
+
+export interface BenchmarkOptions {
+  /** @default "package" */
+  providerFrom?: ProviderFrom;
+  /** Stack sizes (number of owners). */
+  sizes: number[];
+  /** Added latency per emulator request (token endpoint and API), in ms. */
+  latencies: number[];
+  /** Rounds per size and latency; medians are taken over them. */
+  rounds: number;
+  /** When set, every run writes an engine trace (`--tracing file:...`) into this directory. */
+  traceDir?: string;
+  /** When set, every run writes the engine's Go CPU and memory profiles (`--profiling`) into this directory. */
+  engineProfileDir?: string;
+  /**
+   * When set, the program and the provider process of every run write V8 CPU profiles into a
+   * subdirectory of this one per run (see cpu-profile-hook.js).
+   */
+  cpuProfileDir?: string;
+  /** Progress lines. */
+  log?: (line: string) => void;
+}
+
+/** What C1 (the emulator) saw during one operation. */
+export interface RequestCounts {
+  post: number;
+  get: number;
+  delete: number;
+  /** Token endpoint requests. */
+  token: number;
+  /** API requests beyond the first to the same method and path. */
+  retries: number;
+  /** API answers that were not 2xx, by status (the drifted owner's GET answers 404). */
+  errors: Record<string, number>;
+}
+
+/** How many API requests C1 was answering at once during one operation. */
+export interface Concurrency {
+  /** The most at any moment. */
+  peak: number;
+  /** The mean over the time from the first request's arrival to the last answer. */
+  mean: number;
+}
+
+/** One operation of one round, on both stacks. */
+export interface OperationSample {
+  size: number;
+  latencyMs: number;
+  operation: Operation;
+  round: number;
+  floorMs: number;
+  oursMs: number;
+  /** CPU time of each run's whole process tree (engine, language host, program, providers), in ms. */
+  floorCpuMs: number;
+  oursCpuMs: number;
+  requests: RequestCounts;
+  concurrency: Concurrency;
+  floorProviders: ProviderProcess[];
+  oursProviders: ProviderProcess[];
+}
+
+/** The serialized provider in the state after `up`, per stack. */
+export interface StateSample {
+  size: number;
+  variant: Variant;
+  resources: number;
+  /** The largest `__provider` of a resource, in bytes (they are all the same). */
+  providerBytesPerResource: number;
+  /** The whole deployment as JSON, in bytes. */
+  stateBytes: number;
+}
+
+export interface BenchmarkSamples {
+  operations: OperationSample[];
+  states: StateSample[];
+}
+
+const repoDir = path.resolve(__dirname, "..");
+const APP_ID = "app-bench";
+const CONNECTOR_ID = "conn-bench";
+const ROLE_SLUG = "owner";
+const programsDir = path.resolve(__dirname, "programs");
+
+/** The user id of owner `index`, as both programs name it. */
+export function benchUserId(index: number): string {
+  return `u-bench-${String(index).padStart(4, "0")}`;
+}
+
+/** Runs a command to completion; rejects with its output when it fails. */
+function runCommand(command: string, args: string[], cwd: string): Promise<void> {
+  // An outer `npm run` sets npm_* variables that would point a child npm at the outer project.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} (in ${cwd}) exited with ${code}:\n${output}`)),
+    );
+  });
+}
+
+/** Copies the floor's no-op provider module into the floor program's node_modules. */
+async function installNoopProvider(): Promise<void> {
+  const target = path.join(programsDir, "floor/node_modules/c1-bench-noop-provider");
+  await rm(target, { recursive: true, force: true });
+  await mkdir(path.dirname(target), { recursive: true });
+  await cp(path.join(programsDir, "floor/noop-provider"), target, { recursive: true });
+}
+
+/**
+ * Packs this repo (`npm pack`, which builds through `prepack`) and unpacks the tarball into the
+ * owners program's node_modules, as `npm install` would. Its dependencies resolve from the repo's
+ * node_modules, so the program, the package and the provider process share one @pulumi/pulumi.
+ */
+async function installPackedProvider(workDir: string): Promise<void> {
+  await runCommand("npm", ["pack", "--pack-destination", workDir, "--loglevel=error"], repoDir);
+  const tarball = (await readdir(workDir)).find((name) => name.endsWith(".tgz"));
+  if (!tarball) throw new Error(`npm pack left no tarball in ${workDir}`);
+  const target = path.join(programsDir, "owners/node_modules/pulumi-conductorone-owners");
+  await rm(target, { recursive: true, force: true });
+  await mkdir(target, { recursive: true });
+  await runCommand("tar", ["-xzf", path.join(workDir, tarball), "-C", target, "--strip-components=1"], repoDir);
+}
+
+function countRequests(entries: RequestLogEntry[]): RequestCounts {
+  const counts: RequestCounts = { post: 0, get: 0, delete: 0, token: 0, retries: 0, errors: {} };
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    if (entry.kind === "token") {
+      counts.token += 1;
+      continue;
+    }
+    if (entry.kind !== "api") continue;
+    if (entry.method === "POST") counts.post += 1;
+    else if (entry.method === "GET") counts.get += 1;
+    else if (entry.method === "DELETE") counts.delete += 1;
+    const target = `${entry.method} ${entry.path}`;
+    if (seen.has(target)) counts.retries += 1;
+    seen.add(target);
+    if (entry.status < 200 || entry.status >= 300) counts.errors[entry.status] = (counts.errors[entry.status] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** In-flight API requests over time, from each request's arrival and answer time in the log. */
+export function measureConcurrency(entries: RequestLogEntry[]): Concurrency {
+  const api = entries.filter((entry) => entry.kind === "api");
+  if (api.length === 0) return { peak: 0, mean: 0 };
+  const edges = api.flatMap((entry) => {
+    const start = Date.parse(entry.at);
+    return [
+      { at: start, delta: 1 },
+      { at: start + Math.max(entry.ms, 1), delta: -1 },
+    ];
+  });
+  // Ends sort before starts at the same millisecond, so back-to-back requests do not overlap.
+  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let current = 0;
+  let peak = 0;
+  let busy = 0;
+  for (let index = 0; index < edges.length; index++) {
+    current += edges[index].delta;
+    peak = Math.max(peak, current);
+    if (index + 1 < edges.length) busy += current * (edges[index + 1].at - edges[index].at);
+  }
+  const span = edges[edges.length - 1].at - edges[0].at;
+  return { peak, mean: span > 0 ? Math.round((busy / span) * 10) / 10 : peak };
+}
+
+async function measureState(stack: BenchStack, size: number, variant: Variant): Promise<StateSample> {
+  const deployment = await stack.exportDeployment();
+  const dynamic = (deployment.resources ?? []).filter((resource) => resource.type.startsWith("pulumi-nodejs:dynamic/"));
+  const bytes = dynamic.map((resource) => Buffer.byteLength(String(resource.outputs?.__provider ?? "")));
+  return {
+    size,
+    variant,
+    resources: dynamic.length,
+    providerBytesPerResource: Math.max(0, ...bytes),
+    stateBytes: Buffer.byteLength(JSON.stringify(deployment)),
+  };
+}
+
+/** Fails loudly when C1 does not hold what the operation should have left. */
+function expectOwners(emulator: C1Emulator, expected: number, after: string): void {
+  const actual = emulator.store.listOwners({ appId: APP_ID }).length;
+  if (actual !== expected) throw new Error(`after ${after}: the emulator holds ${actual} owners, expected ${expected}`);
+}
+
+/** Runs the benchmark and returns every sample. */
+export async function runBenchmark(options: BenchmarkOptions): Promise<BenchmarkSamples> {
+  const log = options.log ?? (() => undefined);
+  const samples: BenchmarkSamples = { operations: [], states: [] };
+  const emulator = new C1Emulator({ seed: false });
+  const providerFrom = options.providerFrom ?? "package";
+  const backendDir = await mkdtemp(path.join(tmpdir(), "c1-bench-state-"));
+  const stacks: BenchStack[] = [];
+  try {
+    await installNoopProvider();
+    if (providerFrom === "package") {
+      log("packing this repo (npm pack) into the owners program's node_modules");
+      const packDir = await mkdtemp(path.join(tmpdir(), "c1-bench-pack-"));
+      await installPackedProvider(packDir).finally(() => rm(packDir, { recursive: true, force: true }));
+    }
+    await emulator.listen();
+    const { clientId, clientSecret } = emulator.createClient("bench");
+    emulator.store.addApp(APP_ID, [CONNECTOR_ID]);
+    for (let index = 0; index < Math.max(...options.sizes); index++) emulator.store.addUser({ id: benchUserId(index) });
+
+    for (const size of options.sizes) {
+      const config = {
+        owners: { value: String(size) },
+        providerFrom: { value: providerFrom },
+        appId: { value: APP_ID },
+        connectorId: { value: CONNECTOR_ID },
+        "conductorone:serverUrl": { value: emulator.url },
+        "conductorone:clientId": { value: clientId },
+        "conductorone:clientSecret": { value: clientSecret, secret: true },
+      };
+      log(`N=${size}: creating the floor and owners stacks`);
+      const floor = await BenchStack.create(path.join(programsDir, "floor"), backendDir, config);
+      stacks.push(floor);
+      const ours = await BenchStack.create(path.join(programsDir, "owners"), backendDir, config);
+      stacks.push(ours);
+      const driftedUser = benchUserId(Math.floor(size / 2));
+      const driftedId = [APP_ID, CONNECTOR_ID, ROLE_SLUG, driftedUser].join("/");
+
+      for (const latencyMs of options.latencies) {
+        emulator.faults.clear();
+        if (latencyMs > 0) emulator.faults.add({ delayMs: latencyMs, times: Infinity });
+        for (let round = 1; round <= options.rounds; round++) {
+          for (const operation of OPERATIONS) {
+            const runName = (variant: Variant) => `n${size}-l${latencyMs}-r${round}-${operation}-${variant}`;
+            const traceArgs = (variant: Variant): string[] => [
+              ...(options.traceDir ? ["--tracing", `file:${path.join(options.traceDir, `${runName(variant)}.trace`)}`] : []),
+              ...(options.engineProfileDir ? ["--profiling", path.join(options.engineProfileDir, runName(variant))] : []),
+            ];
+            const profileEnv = (variant: Variant): Record<string, string> =>
+              options.cpuProfileDir
+                ? {
+                    NODE_OPTIONS: `--require ${path.join(__dirname, "cpu-profile-hook.js")}`,
+                    BENCH_CPU_PROFILE_DIR: path.join(options.cpuProfileDir, runName(variant)),
+                  }
+                : {};
+
+            const floorEnv: Record<string, string> = operation === "drift-up" ? { BENCH_FLOOR_GONE: driftedId } : {};
+            const floorRun = await floor.mustRun([...OPERATION_ARGS[operation], ...traceArgs("floor")], { ...floorEnv, ...profileEnv("floor") });
+
+            if (operation === "drift-up") emulator.store.removeOwner(APP_ID, CONNECTOR_ID, ROLE_SLUG, driftedUser);
+            const lastSeq = emulator.requests.at(-1)?.seq ?? 0;
+            const oursRun: CliRun = await ours.mustRun([...OPERATION_ARGS[operation], ...traceArgs("ours")], profileEnv("ours"));
+            const entries = emulator.requests.filter((entry) => entry.seq > lastSeq);
+            const requests = countRequests(entries);
+            expectOwners(emulator, operation === "destroy" ? 0 : size, operation);
+
+            samples.operations.push({
+              size,
+              latencyMs,
+              operation,
+              round,
+              floorMs: floorRun.ms,
+              oursMs: oursRun.ms,
+              floorCpuMs: floorRun.treeCpuMs,
+              oursCpuMs: oursRun.treeCpuMs,
+              requests,
+              concurrency: measureConcurrency(entries),
+              floorProviders: floorRun.providers,
+              oursProviders: oursRun.providers,
+            });
+            log(
+              `N=${size} latency=${latencyMs}ms round ${round} ${operation}: ` +
+                `floor ${Math.round(floorRun.ms)} ms (CPU ${floorRun.treeCpuMs} ms), ours ${Math.round(oursRun.ms)} ms (CPU ${oursRun.treeCpuMs} ms)`,
+            );
+
+            if (operation === "up" && round === 1 && latencyMs === options.latencies[0]) {
+              samples.states.push(await measureState(floor, size, "floor"), await measureState(ours, size, "ours"));
+            }
+          }
+        }
+      }
+      // Each size starts from fresh stacks.
+      for (const stack of stacks.splice(0)) await stack.dispose();
+    }
+  } finally {
+    for (const stack of stacks) await stack.dispose();
+    await emulator.close();
+    await rm(backendDir, { recursive: true, force: true });
+  }
+  return samples;
+}

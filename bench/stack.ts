@@ -1,0 +1,130 @@
+/**
+ * One stack of a benchmark program, driven with the real `pulumi` CLI on a local file backend.
+ * Each timed run records the wall time from spawn to exit, the CPU time of the whole process tree,
+ * and the dynamic provider processes the engine started (with their peak memory and CPU time).
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { ProviderProcess, ProviderProcessWatch } from "./process-watch";
+
+/** What one CLI run did. */
+export interface CliRun {
+  code: number;
+  ms: number;
+  stdout: string;
+  stderr: string;
+  /**
+   * User + system CPU time of the CLI and every descendant it waited for (the engine, the language
+   * host, the program; the provider processes too when reaped), in ms, from the shell's `times`.
+   */
+  treeCpuMs: number;
+  /** Dynamic provider processes the engine started, with their peak memory and CPU time. */
+  providers: ProviderProcess[];
+}
+
+// Runs the CLI under a shell that reports, on fd 3, the CPU time of everything it waited for.
+const TIMED_CLI = 'pulumi "$@"; status=$?; times >&3; exit $status';
+
+/** The children's line of bash's `times` ("0m1.234s 0m0.567s"): user + system, in ms. */
+function parseChildTimes(text: string): number {
+  const line = text.trim().split("\n")[1] ?? "";
+  const times = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((match) => Number(match[1]) * 60_000 + Number(match[2]) * 1000);
+  return times.length === 2 ? Math.round(times[0] + times[1]) : Number.NaN;
+}
+
+/** The environment of every CLI run: ours, without settings that would change what is measured. */
+function baseEnv(backendDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    // Provider settings come from stack config only; the engine's parallelism stays its default.
+    if (name.startsWith("CONDUCTORONE_") || name === "PULUMI_PARALLEL" || /^npm_/i.test(name)) continue;
+    env[name] = value;
+  }
+  return {
+    ...env,
+    PULUMI_BACKEND_URL: `file://${backendDir}`,
+    PULUMI_CONFIG_PASSPHRASE: "bench-passphrase",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    // Both programs are transpiled, not type-checked: checking the provider's TypeScript sources is
+    // a cost of running from this repo, not of the provider (an installed package ships JavaScript).
+    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+  };
+}
+
+/** A stack of `programDir` on the file backend in `backendDir`. */
+export class BenchStack {
+  private constructor(
+    readonly programDir: string,
+    readonly stackName: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  /** Creates the stack and sets its config (`secret` values are stored encrypted). */
+  static async create(
+    programDir: string,
+    backendDir: string,
+    config: Record<string, { value: string; secret?: boolean }>,
+  ): Promise<BenchStack> {
+    const stack = new BenchStack(programDir, `bench-${randomBytes(4).toString("hex")}`, baseEnv(backendDir));
+    await stack.mustRun(["stack", "init", stack.stackName, "--non-interactive", "--cwd", programDir], {}, false);
+    const pairs = Object.entries(config).flatMap(([key, { value, secret }]) => [secret ? "--secret" : "--plaintext", `${key}=${value}`]);
+    await stack.mustRun(["config", "set-all", ...pairs, ...stack.stackArgs()]);
+    return stack;
+  }
+
+  private stackArgs(): string[] {
+    return ["--stack", this.stackName, "--cwd", this.programDir, "--non-interactive"];
+  }
+
+  /** Runs `pulumi ARGS --stack NAME --cwd DIR --non-interactive --color never`, timed and watched. */
+  run(args: string[], extraEnv: Record<string, string> = {}, onStack = true): Promise<CliRun> {
+    return new Promise((resolve, reject) => {
+      const started = performance.now();
+      const cliArgs = [...args, ...(onStack ? this.stackArgs() : []), "--color", "never"];
+      const child = spawn("bash", ["-c", TIMED_CLI, "bash", ...cliArgs], {
+        env: { ...this.env, ...extraEnv },
+        stdio: ["ignore", "pipe", "pipe", "pipe"],
+      });
+      const watch = child.pid === undefined ? undefined : new ProviderProcessWatch(child.pid);
+      let stdout = "";
+      let stderr = "";
+      let times = "";
+      child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      (child.stdio[3] as NodeJS.ReadableStream).on("data", (chunk: Buffer) => (times += chunk.toString()));
+      child.on("error", (error) => {
+        watch?.stop();
+        reject(error);
+      });
+      child.on("exit", (code) => {
+        const ms = performance.now() - started;
+        const providers = watch?.stop() ?? [];
+        child.on("close", () => resolve({ code: code ?? -1, ms, treeCpuMs: parseChildTimes(times), stdout, stderr, providers }));
+      });
+    });
+  }
+
+  /** Runs the CLI and throws, with its output, when it fails. */
+  async mustRun(args: string[], extraEnv: Record<string, string> = {}, onStack = true): Promise<CliRun> {
+    const result = await this.run(args, extraEnv, onStack);
+    if (result.code !== 0) {
+      throw new Error(`pulumi ${args.join(" ")} (stack ${this.stackName}) exited with ${result.code}:\n${result.stdout}\n${result.stderr}`);
+    }
+    return result;
+  }
+
+  /** The stack's deployment, as `pulumi stack export` prints it. */
+  async exportDeployment(): Promise<{ resources?: Array<{ type: string; outputs?: Record<string, unknown> }> }> {
+    const result = await this.mustRun(["stack", "export"]);
+    return (JSON.parse(result.stdout) as { deployment: { resources?: [] } }).deployment;
+  }
+
+  /** Removes the stack (and whatever it still holds) and its config file. */
+  async dispose(): Promise<void> {
+    await this.run(["stack", "rm", "--yes", "--force"]).catch(() => undefined);
+    await rm(path.join(this.programDir, `Pulumi.${this.stackName}.yaml`), { force: true });
+  }
+}
