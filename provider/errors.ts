@@ -11,6 +11,7 @@ export type C1ErrorCode =
   | "C1_INVALID_RESPONSE"
   | "C1_AUTH_ERROR"
   | "C1_SETTINGS_ERROR"
+  | "C1_INVALID_INPUT"
   | "C1_INVALID_ID";
 
 /** Base class of every error thrown by this package. */
@@ -117,6 +118,13 @@ export class C1AuthError extends C1Error {
 export class C1SettingsError extends C1Error {
   constructor(message: string) {
     super("C1_SETTINGS_ERROR", message, "C1SettingsError");
+  }
+}
+
+/** A resource's inputs are invalid where check could not stop them (direct calls, old state). */
+export class C1InvalidInputError extends C1Error {
+  constructor(message: string) {
+    super("C1_INVALID_INPUT", message, "C1InvalidInputError");
   }
 }
 

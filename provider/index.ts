@@ -22,6 +22,7 @@ export {
   C1InvalidResponseError,
   C1AuthError,
   C1SettingsError,
+  C1InvalidInputError,
   C1InvalidIdError,
 } from "./errors";
 export type { C1ErrorCode } from "./errors";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { C1Error } from "./errors";
+import { C1InvalidInputError } from "./errors";
 import { formatOwnerId, parseOwnerId } from "./ids";
 import { createUserOwner, deleteUserOwner, getUserOwner } from "./owner-api";
 import { OWNER_KEY_PROPERTIES, OwnerKey, pickOwnerKey } from "./owner-key";
@@ -14,10 +14,7 @@ export type ConnectorUserOwnerInputs = OwnerKey;
 function requireValidKey(props: Record<string, unknown>, operation: string): OwnerKey {
   const failures = findOwnerKeyFailures(props);
   if (failures.length > 0) {
-    throw new C1Error(
-      "C1_SETTINGS_ERROR",
-      `ConnectorUserOwner ${operation}: invalid inputs: ${failures.map((failure) => failure.reason).join("; ")}`,
-    );
+    throw new C1InvalidInputError(`ConnectorUserOwner ${operation}: invalid inputs: ${failures.map((failure) => failure.reason).join("; ")}`);
   }
   return pickOwnerKey(props as unknown as OwnerKey);
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { C1Client, JsonObject } from "./client";
-import { C1Error, C1InvalidIdError } from "./errors";
+import { C1InvalidIdError, C1InvalidInputError } from "./errors";
 import { createUserOwner, deleteUserOwner, isNotFound, listUserOwners, OwnerRole } from "./owner-api";
 import {
   ConnectorUserOwnersInputs,
@@ -13,7 +13,7 @@ import {
   userIdOf,
 } from "./owner-set";
 import { clientFor, markRoleManagedBySet } from "./process-state";
-import { findKeyProblem, UNKNOWN_VALUE } from "./validation";
+import { findKeyProblem, findOwnerKeyFailures, UNKNOWN_VALUE } from "./validation";
 
 /** POSTs and DELETEs in flight at once for one set. */
 const SET_CONCURRENCY = 8;
@@ -24,12 +24,7 @@ interface CheckFailure {
 }
 
 function findSetFailures(news: Record<string, unknown>): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  for (const property of OWNER_SET_KEY_PROPERTIES) {
-    if (news[property] === UNKNOWN_VALUE) continue;
-    const problem = findKeyProblem(news[property]);
-    if (problem) failures.push({ property, reason: `${property} ${problem}` });
-  }
+  const failures: CheckFailure[] = findOwnerKeyFailures(news, OWNER_SET_KEY_PROPERTIES);
   const userIds = news.userIds;
   if (userIds === UNKNOWN_VALUE) return failures;
   if (!Array.isArray(userIds)) {
@@ -150,7 +145,7 @@ export async function diffOwnerSet(olds: ConnectorUserOwnersOutputs, news: Conne
 /** Makes the role's owners exactly the listed users; undoes its additions if it fails. */
 export async function createOwnerSet(provider: object, inputs: ConnectorUserOwnersInputs): Promise<pulumi.dynamic.CreateResult<ConnectorUserOwnersOutputs>> {
   const failures = findSetFailures(inputs as unknown as Record<string, unknown>);
-  if (failures.length > 0) throw new C1Error("C1_SETTINGS_ERROR", `ConnectorUserOwners create: invalid inputs: ${failures.map((f) => f.reason).join("; ")}`);
+  if (failures.length > 0) throw new C1InvalidInputError(`ConnectorUserOwners create: invalid inputs: ${failures.map((f) => f.reason).join("; ")}`);
   const role = pickRole(inputs);
   const outs = await converge(clientFor(provider), role, toUserIdSet(inputs.userIds), true);
   return { id: formatOwnerSetId(role), outs };

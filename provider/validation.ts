@@ -40,12 +40,15 @@ export function findKeyProblem(value: unknown): string | undefined {
 }
 
 /**
- * Checks the four key properties of an owner. Values still unknown during a preview are skipped:
- * they are checked again when known.
+ * Checks the key properties of an owner (all four by default; a set passes its three). Values
+ * still unknown during a preview are skipped: they are checked again when known.
  */
-export function findOwnerKeyFailures(props: Record<string, unknown>): KeyFailure[] {
-  const failures: KeyFailure[] = [];
-  for (const property of OWNER_KEY_PROPERTIES) {
+export function findOwnerKeyFailures<P extends OwnerKeyProperty>(
+  props: Record<string, unknown>,
+  properties: readonly P[] = OWNER_KEY_PROPERTIES as readonly OwnerKeyProperty[] as readonly P[],
+): Array<KeyFailure & { property: P }> {
+  const failures: Array<KeyFailure & { property: P }> = [];
+  for (const property of properties) {
     const value = props[property];
     if (value === UNKNOWN_VALUE) continue;
     const problem = findKeyProblem(value);

@@ -86,6 +86,7 @@ describe("create", () => {
 
   it("refuses invalid keys before sending anything", async () => {
     const error = await expectError(() => provider.create({ ...owner, roleSlug: "a/b" }));
+    expect(error).toMatchObject({ name: "C1InvalidInputError", code: "C1_INVALID_INPUT" });
     expect(error.message).toContain("roleSlug must not contain '/'");
     expect(emulator.requests).toHaveLength(0);
   });
