@@ -4,6 +4,7 @@
  * tests can search it for credentials.
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -99,17 +100,8 @@ export class E2eStack {
   }
 
   /** Every file of the backend (state, history, backups) as text, for leak checks. */
-  async rawBackendText(): Promise<string> {
-    const texts: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      for (const entry of await readdir(dir)) {
-        const full = path.join(dir, entry);
-        if ((await stat(full)).isDirectory()) await walk(full);
-        else texts.push(await readFile(full, "latin1"));
-      }
-    };
-    await walk(this.backendDir);
-    return texts.join("\n");
+  rawBackendText(): Promise<string> {
+    return readTreeText(this.backendDir);
   }
 
   /** The __provider strings in the current state, one per dynamic resource. */
@@ -124,6 +116,20 @@ export class E2eStack {
     await rm(path.join(this.programDir, `Pulumi.${this.stackName}.yaml`), { force: true });
     await rm(this.backendDir, { recursive: true, force: true });
   }
+}
+
+/** Every file of a directory tree as text (nothing when it does not exist), for leak checks. */
+export async function readTreeText(dir: string): Promise<string> {
+  const texts: string[] = [];
+  const walk = async (current: string): Promise<void> => {
+    for (const entry of await readdir(current)) {
+      const full = path.join(current, entry);
+      if ((await stat(full)).isDirectory()) await walk(full);
+      else texts.push(await readFile(full, "latin1"));
+    }
+  };
+  if (existsSync(dir)) await walk(dir);
+  return texts.join("\n");
 }
 
 /**

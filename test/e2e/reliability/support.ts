@@ -6,7 +6,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { readTreeText } from "../harness";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { C1Emulator, OwnerKey, RequestLogEntry } from "../../emulator";
@@ -106,20 +107,6 @@ interface StateResource {
 export interface ExportedDeployment {
   resources: StateResource[];
   pendingOperations: Array<{ type: string; urn: string }>;
-}
-
-/** Every file of a directory tree as text. */
-export async function readTreeText(dir: string): Promise<string> {
-  const texts: string[] = [];
-  const walk = async (current: string): Promise<void> => {
-    for (const entry of await readdir(current)) {
-      const full = path.join(current, entry);
-      if ((await stat(full)).isDirectory()) await walk(full);
-      else texts.push(await readFile(full, "latin1"));
-    }
-  };
-  if (existsSync(dir)) await walk(dir);
-  return texts.join("\n");
 }
 
 /** The pids of every descendant of `pid` (children, grandchildren, ...), read from /proc. */
