@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { C1Client } from "./client";
+import { globalSlot } from "./global-slot";
 import { CONFIG_NAMESPACE, ConfigSource, resolveSettings, SETTING_SOURCES } from "./settings";
 
 /**
@@ -20,14 +21,7 @@ interface ProcessState {
 }
 
 function processState(): ProcessState {
-  const holder = globalThis as unknown as Record<symbol, ProcessState | undefined>;
-  const key = Symbol.for("pulumi-conductorone-owners/process-state/v1");
-  let state = holder[key];
-  if (!state) {
-    state = { configs: new WeakMap(), clients: new Map() };
-    holder[key] = state;
-  }
-  return state;
+  return globalSlot("process-state/v1", () => ({ configs: new WeakMap(), clients: new Map() }));
 }
 
 /** Records the `conductorone:*` stack config given to `provider.configure`, and nothing else. */
@@ -67,14 +61,7 @@ function roleKey(role: { appId: string; connectorId: string; roleSlug: string })
  * under a key of its own: every version of the provider, old or new, must read it the same way.
  */
 function rolesManagedBySets(): string[] {
-  const holder = globalThis as unknown as Record<symbol, string[] | undefined>;
-  const key = Symbol.for("pulumi-conductorone-owners/roles-managed-by-sets");
-  let roles = holder[key];
-  if (!roles) {
-    roles = [];
-    holder[key] = roles;
-  }
-  return roles;
+  return globalSlot<string[]>("roles-managed-by-sets", () => []);
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { globalSlot } from "./global-slot";
 import type { OwnerRole } from "./owner-api";
 
 /** How a program manages the owners of one connector role. */
@@ -13,14 +14,7 @@ export type RoleManagement = "single owners" | "owner set";
  * still see each other's claims.
  */
 function claims(): Map<string, string> {
-  const holder = globalThis as unknown as Record<symbol, Map<string, string> | undefined>;
-  const key = Symbol.for("pulumi-conductorone-owners/role-claims");
-  let map = holder[key];
-  if (!map) {
-    map = new Map();
-    holder[key] = map;
-  }
-  return map;
+  return globalSlot("role-claims", () => new Map<string, string>());
 }
 
 function describeRole(role: OwnerRole): string {
