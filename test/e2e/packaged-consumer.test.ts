@@ -14,7 +14,7 @@ import { findLeak, startTestEmulator } from "../support/provider-fixture";
 import { clientSecretParts, E2eStack, emulatorStackConfig } from "./harness";
 
 /** The newest @pulumi/pulumi we test with, and the lowest that package.json's peer range admits. */
-const SDK_VERSIONS = ["3.270.0", "3.250.0"];
+const SDK_VERSIONS = ["3.276.0", "3.250.0"];
 
 const templateDir = path.resolve(__dirname, "consumer");
 
