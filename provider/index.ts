@@ -2,19 +2,18 @@
  * Pulumi dynamic provider for ConductorOne (C1) connector user owners.
  * This is the package's only public entry point.
  */
-export { ConnectorUserOwner } from "./owner-resource";
-export type { ConnectorUserOwnerArgs } from "./owner-resource";
-export { ConnectorUserOwnerProvider } from "./owner-provider";
-export type { ConnectorUserOwnerInputs } from "./owner-lifecycle";
-export type { ConnectorUserOwnerOutputs, OwnerUser } from "./outputs";
-export { ConnectorUserOwners } from "./owner-set-resource";
-export type { ConnectorUserOwnersArgs } from "./owner-set-resource";
-export { ConnectorUserOwnersProvider } from "./owner-set-provider";
-export type { ConnectorUserOwnersInputs, ConnectorUserOwnersOutputs, SetOwner } from "./owner-set";
-export type { OwnerKey } from "./owner-key";
-export { formatOwnerId, parseOwnerId } from "./ids";
-export { resolveSettings, SETTING_SOURCES, DEFAULT_SETTINGS } from "./settings";
-export type { Settings, AuthSettings, ConfigSource, SettingName } from "./settings";
+export { ConnectorUserOwner } from "./resources/connector-user-owner";
+export type { ConnectorUserOwnerArgs } from "./resources/connector-user-owner";
+export { ConnectorUserOwners } from "./resources/connector-user-owners";
+export type { ConnectorUserOwnersArgs } from "./resources/connector-user-owners";
+export { ConnectorUserOwnerProvider } from "./dynamic/owner-provider";
+export { ConnectorUserOwnersProvider } from "./dynamic/owner-set-provider";
+export type { ConnectorUserOwnerInputs, ConnectorUserOwnersInputs } from "./model/inputs";
+export type { ConnectorUserOwnerOutputs, ConnectorUserOwnersOutputs, OwnerUser, SetOwner } from "./model/outputs";
+export type { OwnerKey, OwnerRole } from "./model/owner-key";
+export { formatOwnerId, parseOwnerId, formatOwnerSetId, parseOwnerSetId } from "./model/ids";
+export { resolveSettings, SETTING_SOURCES, DEFAULT_SETTINGS } from "./c1/settings";
+export type { Settings, AuthSettings, ConfigSource, SettingName } from "./c1/settings";
 export {
   C1Error,
   C1ApiError,
@@ -24,5 +23,13 @@ export {
   C1SettingsError,
   C1InvalidInputError,
   C1InvalidIdError,
-} from "./errors";
-export type { C1ErrorCode } from "./errors";
+  isC1Error,
+  isC1ApiError,
+  isC1NetworkError,
+  isC1InvalidResponseError,
+  isC1AuthError,
+  isC1SettingsError,
+  isC1InvalidInputError,
+  isC1InvalidIdError,
+} from "./c1/errors";
+export type { C1ErrorCode } from "./c1/errors";

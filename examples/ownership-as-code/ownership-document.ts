@@ -19,9 +19,9 @@
  */
 // The provider's own modules, not its index: this module stays free of @pulumi/pulumi. From the
 // published package, `formatOwnerId` and `OwnerKey` come from "pulumi-conductorone-owners".
-import { formatOwnerId } from "../../provider/ids";
-import type { OwnerKey } from "../../provider/owner-key";
-import { findKeyProblem } from "../../provider/validation";
+import { formatOwnerId } from "../../provider/model/ids";
+import type { OwnerKey } from "../../provider/model/owner-key";
+import { findKeyProblem } from "../../provider/model/validation";
 
 /** The config key of the document, and the first segment of every path in a problem. */
 export const OWNERSHIP_DOCUMENT_KEY = "owners";

@@ -29,15 +29,15 @@ beforeEach(() => {
 /** A client built by one copy of the package and the owner API of another, freshly loaded copy. */
 async function clientOfOneCopyAndApiOfAnother() {
   vi.resetModules();
-  const { C1Client } = await import("../../provider/client");
-  const { resolveSettings } = await import("../../provider/settings");
+  const { C1Client } = await import("../../provider/c1/client");
+  const { resolveSettings } = await import("../../provider/c1/settings");
   const client = C1Client.fromSettings(
     resolveSettings(undefined, { CONDUCTORONE_SERVER_URL: emulator.url, CONDUCTORONE_CLIENT_ID: clientId, CONDUCTORONE_CLIENT_SECRET: clientSecret }),
   );
   vi.resetModules();
-  const otherApi = await import("../../provider/owner-api");
-  const otherErrors = await import("../../provider/errors");
-  const { C1ApiError } = await import("../../provider/errors");
+  const otherApi = await import("../../provider/c1/owners-api");
+  const otherErrors = await import("../../provider/c1/errors");
+  const { C1ApiError } = await import("../../provider/c1/errors");
   return { client, otherApi, otherC1ApiError: otherErrors.C1ApiError, sameCopy: C1ApiError };
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../emulator";
 import { C1ApiError, ConnectorUserOwnersProvider } from "../../provider";
-import { forgetRolesManagedBySets } from "../../provider/process-state";
+import { forgetRolesManagedBySets } from "../support/registries";
 import { caught, clientCredentialsConfig, stackConfig, startTestEmulator } from "../support/provider-fixture";
 
 const role = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner" };

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectorUserOwnerProvider } from "../../provider";
-import * as ownerProviderModule from "../../provider/owner-provider-module";
+import * as ownerProviderModule from "../../provider/dynamic/state-entry/connector-user-owner";
 
 async function main(): Promise<void> {
   // "module": the provider module object ConnectorUserOwner resources pass; "class": a direct instance.

@@ -11,7 +11,7 @@ import { readTreeText } from "../harness";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { C1Emulator, OwnerKey, RequestLogEntry } from "../../emulator";
-import { formatOwnerId } from "../../../provider/ids";
+import { formatOwnerId } from "../../../provider/model/ids";
 
 /** The program every reliability test drives: one ConnectorUserOwner per entry of config `owners`. */
 export const PROGRAM_DIR = path.resolve(__dirname, "../programs/reliability");

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { OwnerUser } from "./outputs";
-import * as ownerProviderModule from "./owner-provider-module";
+import * as ownerProviderModule from "../dynamic/state-entry/connector-user-owner";
+import type { OwnerUser } from "../model/outputs";
 import { claimRoleInputs } from "./role-claims";
 
 /** Arguments of a ConnectorUserOwner: which user owns which connector, in which role. */
@@ -16,7 +16,7 @@ export interface ConnectorUserOwnerArgs {
 }
 
 // Every resource passes the same provider module object: the SDK serializes it once, and from an
-// installed package as a single require (see owner-provider-module.ts).
+// installed package as a single require of the state-contract entry (see its header).
 const ownerProvider = ownerProviderModule as pulumi.dynamic.ResourceProvider;
 
 /** The type token module: previews show `pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner`. */

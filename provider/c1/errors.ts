@@ -134,3 +134,63 @@ export class C1InvalidIdError extends C1Error {
     super("C1_INVALID_ID", message, "C1InvalidIdError");
   }
 }
+
+/**
+ * Type guards that work across copies of this package. They match on `code`, not `instanceof`:
+ * the engine's provider process deserializes one copy of the provider per distinct `__provider`
+ * in state, and in a deserialized copy an error class does not even inherit from Error. Use these
+ * rather than `instanceof` to tell errors apart in tests or scripts.
+ */
+function hasCode(error: unknown, code: C1ErrorCode): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
+}
+
+const C1_ERROR_CODES: readonly C1ErrorCode[] = [
+  "C1_API_ERROR",
+  "C1_NETWORK_ERROR",
+  "C1_INVALID_RESPONSE",
+  "C1_AUTH_ERROR",
+  "C1_SETTINGS_ERROR",
+  "C1_INVALID_INPUT",
+  "C1_INVALID_ID",
+];
+
+/** True for any error this package throws, from any copy of it. */
+export function isC1Error(error: unknown): error is C1Error {
+  return C1_ERROR_CODES.some((code) => hasCode(error, code));
+}
+
+/** True for a C1ApiError (C1 answered with an HTTP error status), from any copy of this package. */
+export function isC1ApiError(error: unknown): error is C1ApiError {
+  return hasCode(error, "C1_API_ERROR");
+}
+
+/** True for a C1NetworkError (no HTTP answer), from any copy of this package. */
+export function isC1NetworkError(error: unknown): error is C1NetworkError {
+  return hasCode(error, "C1_NETWORK_ERROR");
+}
+
+/** True for a C1InvalidResponseError (a 2xx answer that breaks the API's promise), from any copy. */
+export function isC1InvalidResponseError(error: unknown): error is C1InvalidResponseError {
+  return hasCode(error, "C1_INVALID_RESPONSE");
+}
+
+/** True for a C1AuthError (no access token could be had), from any copy of this package. */
+export function isC1AuthError(error: unknown): error is C1AuthError {
+  return hasCode(error, "C1_AUTH_ERROR");
+}
+
+/** True for a C1SettingsError (a setting is missing or malformed), from any copy of this package. */
+export function isC1SettingsError(error: unknown): error is C1SettingsError {
+  return hasCode(error, "C1_SETTINGS_ERROR");
+}
+
+/** True for a C1InvalidInputError, from any copy of this package. */
+export function isC1InvalidInputError(error: unknown): error is C1InvalidInputError {
+  return hasCode(error, "C1_INVALID_INPUT");
+}
+
+/** True for a C1InvalidIdError, from any copy of this package. */
+export function isC1InvalidIdError(error: unknown): error is C1InvalidIdError {
+  return hasCode(error, "C1_INVALID_ID");
+}

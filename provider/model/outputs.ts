@@ -1,4 +1,6 @@
-import type { OwnerKey } from "./owner-key";
+import type { OwnerKey, OwnerRole } from "./owner-key";
+
+// What both resources record in state. Outputs written by older versions must still read correctly.
 
 /** The C1 user who owns the connector, as stored in the resource's outputs. */
 export interface OwnerUser {
@@ -75,4 +77,32 @@ export function toOwnerOutputs(key: OwnerKey, owner: Record<string, unknown>): C
   const user = toOwnerUser(owner.user);
   if (user) outputs.user = user;
   return outputs;
+}
+
+/** One owner in a ConnectorUserOwners set, with the user's details when C1 returns them. */
+export interface SetOwner {
+  userId: string;
+  createdAt?: string;
+  user?: OwnerUser;
+}
+
+/** Everything a ConnectorUserOwners resource records in state. */
+export interface ConnectorUserOwnersOutputs extends OwnerRole {
+  /** The owners' user ids: a set, stored sorted and without duplicates. */
+  userIds: string[];
+  /** The current owners, sorted by user id. */
+  owners: SetOwner[];
+  /** Owners the last create or update added. */
+  addedCount: number;
+  /** Owners the last create or update removed. */
+  removedCount: number;
+}
+
+/** Turns C1's ConnectorOwnerUser (if listed) into one entry of the set's `owners` output. */
+export function toSetOwner(userId: string, owner: Record<string, unknown> | undefined): SetOwner {
+  const entry: SetOwner = { userId };
+  if (typeof owner?.createdAt === "string" && owner.createdAt !== "") entry.createdAt = owner.createdAt;
+  const user = toOwnerUser(owner?.user);
+  if (user) entry.user = user;
+  return entry;
 }

@@ -1,13 +1,18 @@
-import { C1InvalidIdError } from "./errors";
-import { OWNER_KEY_PROPERTIES, OwnerKey } from "./owner-key";
+import { C1InvalidIdError } from "../c1/errors";
+import { OWNER_KEY_PROPERTIES, OWNER_ROLE_PROPERTIES, OwnerKey, OwnerRole } from "./owner-key";
 import { findKeyProblem } from "./validation";
 
-/**
- * Builds the Pulumi resource id of an owner: the four keys in order, each percent-encoded,
- * joined by '/'. Encoding keeps the id reversible whatever characters C1 allows in an id.
- */
+// Resource ids are the keys in order, each percent-encoded, joined by '/': reversible whatever
+// characters C1 allows in an id. An owner's id has four parts, a set's (one role) three.
+
+/** Builds the Pulumi resource id of an owner: `appId/connectorId/roleSlug/userId`, each part percent-encoded. */
 export function formatOwnerId(key: OwnerKey): string {
   return OWNER_KEY_PROPERTIES.map((property) => encodeURIComponent(key[property])).join("/");
+}
+
+/** Builds the Pulumi resource id of a ConnectorUserOwners: `appId/connectorId/roleSlug`, each part percent-encoded. */
+export function formatOwnerSetId(role: OwnerRole): string {
+  return OWNER_ROLE_PROPERTIES.map((property) => encodeURIComponent(role[property])).join("/");
 }
 
 // The Terraform provider's import id names the same four values (user id as user_ref_id).
@@ -43,20 +48,21 @@ function parseTerraformId(id: string): Record<keyof OwnerKey, unknown> {
   return key as Record<keyof OwnerKey, unknown>;
 }
 
-function parsePathId(id: string): Record<keyof OwnerKey, unknown> {
+/** Splits a '/'-joined id into its decoded parts, one per property; `fail` names the problem. */
+function decodePathId<P extends string>(id: string, properties: readonly P[], fail: (problem: string) => Error): Record<P, string> {
   const parts = id.split("/");
-  if (parts.length !== OWNER_KEY_PROPERTIES.length) {
-    throw invalidId(id, `it has ${parts.length} '/'-separated part(s), not 4`);
+  if (parts.length !== properties.length) {
+    throw fail(`it has ${parts.length} '/'-separated part(s), not ${properties.length}`);
   }
-  const key: Partial<Record<keyof OwnerKey, unknown>> = {};
-  OWNER_KEY_PROPERTIES.forEach((property, index) => {
+  const decoded: Partial<Record<P, string>> = {};
+  properties.forEach((property, index) => {
     try {
-      key[property] = decodeURIComponent(parts[index]);
+      decoded[property] = decodeURIComponent(parts[index]);
     } catch {
-      throw invalidId(id, `${property} is not valid percent-encoding`);
+      throw fail(`${property} is not valid percent-encoding`);
     }
   });
-  return key as Record<keyof OwnerKey, unknown>;
+  return decoded as Record<P, string>;
 }
 
 /**
@@ -66,10 +72,24 @@ function parsePathId(id: string): Record<keyof OwnerKey, unknown> {
  */
 export function parseOwnerId(id: string): OwnerKey {
   if (typeof id !== "string" || id.length === 0) throw invalidId(String(id ?? ""), "it is empty");
-  const candidate = id.trimStart().startsWith("{") ? parseTerraformId(id) : parsePathId(id);
+  const candidate = id.trimStart().startsWith("{")
+    ? parseTerraformId(id)
+    : decodePathId(id, OWNER_KEY_PROPERTIES, (problem) => invalidId(id, problem));
   for (const property of OWNER_KEY_PROPERTIES) {
     const problem = findKeyProblem(candidate[property]);
     if (problem) throw invalidId(id, `${property} ${problem}`);
   }
   return candidate as OwnerKey;
+}
+
+/** Parses a ConnectorUserOwners id written by formatOwnerSetId; every part is validated like an input. */
+export function parseOwnerSetId(id: string): OwnerRole {
+  const fail = (problem: string) =>
+    new C1InvalidIdError(`invalid ConnectorUserOwners id ${JSON.stringify(id)}: ${problem}; expected "appId/connectorId/roleSlug" (each part percent-encoded)`);
+  const role = decodePathId(id, OWNER_ROLE_PROPERTIES, fail);
+  for (const property of OWNER_ROLE_PROPERTIES) {
+    const problem = findKeyProblem(role[property]);
+    if (problem) throw fail(`${property} ${problem}`);
+  }
+  return role;
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { SetOwner } from "./owner-set";
-import * as ownerSetProviderModule from "./owner-set-provider-module";
+import * as ownerSetProviderModule from "../dynamic/state-entry/connector-user-owners";
+import type { SetOwner } from "../model/outputs";
 import { claimRoleInputs } from "./role-claims";
 
 /** Arguments of a ConnectorUserOwners: the whole set of user owners of one connector role. */

@@ -1,15 +1,12 @@
 import type { C1Client, JsonObject } from "./client";
-import { C1ApiError, C1InvalidResponseError, C1Error } from "./errors";
-import type { OwnerKey } from "./owner-key";
+import type { OwnerKey, OwnerRole } from "../model/owner-key";
+import { C1ApiError, C1Error, C1InvalidResponseError, isC1ApiError } from "./errors";
 
 /** gRPC status codes C1 puts in error bodies. */
 const GRPC_NOT_FOUND = 5;
 const GRPC_ALREADY_EXISTS = 6;
 
-/** The connector and role whose owners are listed. */
-export type OwnerRole = Omit<OwnerKey, "userId">;
-
-function ownersPath(role: Omit<OwnerKey, "userId" | "roleSlug">): string {
+function ownersPath(role: Omit<OwnerRole, "roleSlug">): string {
   return `/api/v2/apps/${encodeURIComponent(role.appId)}/connectors/${encodeURIComponent(role.connectorId)}/owners/users`;
 }
 
@@ -18,24 +15,14 @@ export function ownerPath(key: OwnerKey): string {
   return `${ownersPath(key)}/${encodeURIComponent(key.roleSlug)}/${encodeURIComponent(key.userId)}`;
 }
 
-/**
- * True for a C1ApiError from any copy of this package. Checked by `code`, not `instanceof`: a
- * provider process deserializes each distinct provider found in state (owners created by older and
- * newer versions) and they share one client, so the error may come from another copy's class; and
- * in a deserialized provider an error class does not even inherit from Error.
- */
-function isApiError(error: unknown): error is C1ApiError {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "C1_API_ERROR";
-}
-
 /** True for C1's "no such thing" answer. */
 export function isNotFound(error: unknown): error is C1ApiError {
-  return isApiError(error) && (error.status === 404 || error.apiCode === GRPC_NOT_FOUND);
+  return isC1ApiError(error) && (error.status === 404 || error.apiCode === GRPC_NOT_FOUND);
 }
 
 /** True for C1's "already exists" answer (HTTP 409 or gRPC ALREADY_EXISTS). */
 export function isAlreadyExists(error: unknown): error is C1ApiError {
-  return isApiError(error) && (error.status === 409 || error.apiCode === GRPC_ALREADY_EXISTS);
+  return isC1ApiError(error) && (error.status === 409 || error.apiCode === GRPC_ALREADY_EXISTS);
 }
 
 function connectorOwnerUserOf(body: JsonObject, method: string, path: string): JsonObject {
@@ -92,6 +79,12 @@ export async function deleteUserOwner(client: C1Client, key: OwnerKey): Promise<
     if (isNotFound(error)) return false;
     throw error;
   }
+}
+
+/** The user id of a listed ConnectorOwnerUser, if it names one. */
+export function userIdOfOwner(owner: JsonObject): string | undefined {
+  const user = owner.user as { id?: unknown } | null | undefined;
+  return typeof user?.id === "string" && user.id !== "" ? user.id : undefined;
 }
 
 /** Guards against a server that keeps handing out page tokens. */

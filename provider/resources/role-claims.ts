@@ -1,21 +1,11 @@
-import * as pulumi from "@pulumi/pulumi";
-import { globalSlot } from "./global-slot";
-import type { OwnerRole } from "./owner-api";
-
-/** How a program manages the owners of one connector role. */
-export type RoleManagement = "single owners" | "owner set";
-
 /**
- * Records, in the program's process, which connector roles the program manages and how, and
- * refuses a role managed both by a ConnectorUserOwners set and by single ConnectorUserOwner
- * resources (or by two sets): they would undo each other's changes on every update.
- *
- * Kept on globalThis under a registered symbol so two copies of this package in one program
- * still see each other's claims.
+ * Claims, in the program's process, on the connector roles the program manages: refuses a role
+ * managed both by a ConnectorUserOwners set and by single ConnectorUserOwner resources (or by two
+ * sets), and one owner declared twice. Either would make resources undo each other's changes.
  */
-function claims(): Map<string, string> {
-  return globalSlot("role-claims", () => new Map<string, string>());
-}
+import * as pulumi from "@pulumi/pulumi";
+import { OwnerKey, OwnerRole, roleIdentity } from "../model/owner-key";
+import { programRegistry, RoleManagement } from "./program-registry";
 
 function describeRole(role: OwnerRole): string {
   return `role "${role.roleSlug}" of connector "${role.connectorId}" (app "${role.appId}")`;
@@ -26,15 +16,16 @@ function describeRole(role: OwnerRole): string {
  * the role the other way, or by another set.
  */
 export function claimRole(role: OwnerRole, management: RoleManagement, name: string): void {
-  const key = JSON.stringify([role.appId, role.connectorId, role.roleSlug]);
-  const existing = claims().get(key);
+  const roles = programRegistry().roles;
+  const identity = roleIdentity(role);
+  const existing = roles.get(identity);
   if (existing === "owner set" || (existing !== undefined && management === "owner set")) {
     throw new Error(
       `${name}: ${describeRole(role)} is already managed by ${existing === "owner set" ? "a ConnectorUserOwners resource" : "ConnectorUserOwner resources"} in this program; ` +
         "a role is managed either by one ConnectorUserOwners (listing every owner) or by single ConnectorUserOwner resources, never both",
     );
   }
-  claims().set(key, management);
+  roles.set(identity, management);
 }
 
 /**
@@ -42,20 +33,16 @@ export function claimRole(role: OwnerRole, management: RoleManagement, name: str
  * resource of the program already declares the same owner: both would record it, and removing
  * either later would delete the owner from C1 behind the other's back.
  */
-export function claimOwner(key: OwnerRole & { userId: string }, name: string): void {
-  const claimKey = JSON.stringify(["owner", key.appId, key.connectorId, key.roleSlug, key.userId]);
-  const existing = claims().get(claimKey);
+export function claimOwner(key: OwnerKey, name: string): void {
+  const owners = programRegistry().owners;
+  const identity = JSON.stringify([key.appId, key.connectorId, key.roleSlug, key.userId]);
+  const existing = owners.get(identity);
   if (existing !== undefined && existing !== name) {
     throw new Error(
       `${name}: user "${key.userId}" as ${describeRole(key)} is already declared by ConnectorUserOwner "${existing}" in this program; declare each owner once`,
     );
   }
-  claims().set(claimKey, name);
-}
-
-/** Forgets every claim (tests run several programs in one process). */
-export function resetRoleClaims(): void {
-  claims().clear();
+  owners.set(identity, name);
 }
 
 /** The keys as a program passes them: plain strings or outputs. A single owner also has userId. */

@@ -1,4 +1,5 @@
-import { OWNER_KEY_PROPERTIES, OwnerKey, OwnerKeyProperty } from "./owner-key";
+import type { dynamic } from "@pulumi/pulumi";
+import { OWNER_KEY_PROPERTIES, OWNER_ROLE_PROPERTIES, OwnerKey, OwnerKeyProperty } from "./owner-key";
 
 /** The longest key value accepted. C1 ids are short (KSUIDs); this only stops obvious mistakes. */
 export const MAX_KEY_LENGTH = 256;
@@ -6,11 +7,8 @@ export const MAX_KEY_LENGTH = 256;
 /** The engine's placeholder for a value not known until apply (see `pulumi.runtime.unknownValue`). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** One invalid property, in the shape Pulumi's `check` reports. */
-export interface KeyFailure {
-  property: OwnerKeyProperty;
-  reason: string;
-}
+/** One invalid key property, in the shape Pulumi's `check` reports. */
+export type KeyFailure = dynamic.CheckFailure & { property: OwnerKeyProperty };
 
 // C0 and C1 control characters, DEL, and the Unicode line/paragraph separators.
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -60,4 +58,21 @@ export function findOwnerKeyFailures<P extends OwnerKeyProperty>(
 /** True when every key property is a known value (nothing pending from another resource). */
 export function isOwnerKeyKnown(props: Record<string, unknown>): props is Record<string, unknown> & OwnerKey {
   return OWNER_KEY_PROPERTIES.every((property) => typeof props[property] === "string" && props[property] !== UNKNOWN_VALUE);
+}
+
+/** Checks a ConnectorUserOwners' inputs: its three role keys and every listed user id. */
+export function findOwnerSetFailures(props: Record<string, unknown>): dynamic.CheckFailure[] {
+  const failures: dynamic.CheckFailure[] = findOwnerKeyFailures(props, OWNER_ROLE_PROPERTIES);
+  const userIds = props.userIds;
+  if (userIds === UNKNOWN_VALUE) return failures;
+  if (!Array.isArray(userIds)) {
+    failures.push({ property: "userIds", reason: "userIds must be a list of user ids" });
+    return failures;
+  }
+  userIds.forEach((userId, index) => {
+    if (userId === UNKNOWN_VALUE) return;
+    const problem = findKeyProblem(userId);
+    if (problem) failures.push({ property: "userIds", reason: `userIds[${index}] ${problem}` });
+  });
+  return failures;
 }
