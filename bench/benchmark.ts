@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { C1Emulator } from "../test/emulator";
-import type { RequestLogEntry } from "../test/emulator";
+import { C1Emulator } from "../scripts/c1-emulator";
+import type { RequestLogEntry } from "../scripts/c1-emulator";
 import type { ProviderProcess } from "./process-watch";
 import { BenchStack, CliRun } from "./stack";
 

@@ -15,7 +15,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../emulator";
+import type { C1Emulator } from "../../scripts/c1-emulator";
 import { loadWorkflows, oidcTokenStep, pulumiCommandsOf, workflowNamed, type Workflow, type WorkflowCommand } from "../support/gitops-workflows";
 import { findLeak, startTestEmulator } from "../support/provider-fixture";
 import { readDemoDocument, ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";

@@ -7,7 +7,7 @@
  */
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../emulator";
+import type { C1Emulator } from "../../scripts/c1-emulator";
 import { startTestEmulator } from "../support/provider-fixture";
 import { E2eStack, emulatorStackConfig } from "./harness";
 

@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../emulator";
+import type { C1Emulator } from "../../scripts/c1-emulator";
 import { createConsumerProject, installedVersion, PACKAGE_NAME, packRepo } from "../support/consumer-project";
 import { findLeak, startTestEmulator } from "../support/provider-fixture";
 import { clientSecretParts, E2eStack, emulatorStackConfig } from "./harness";

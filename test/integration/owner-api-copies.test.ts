@@ -5,7 +5,7 @@
  * 404 and 409 answers whichever copy's client threw them.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { C1Emulator } from "../emulator";
+import type { C1Emulator } from "../../scripts/c1-emulator";
 import { startTestEmulator } from "../support/provider-fixture";
 
 const owner = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-alice" };

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { C1Emulator } from "../emulator";
+import type { C1Emulator } from "../../scripts/c1-emulator";
 import { C1ApiError, C1AuthError, C1InvalidResponseError, ConnectorUserOwnerProvider, formatOwnerId } from "../../provider";
 import { caught, clientCredentialsConfig, configuredProvider, findLeak, startTestEmulator } from "../support/provider-fixture";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../emulator";
+import type { C1Emulator } from "../../scripts/c1-emulator";
 import { C1ApiError, ConnectorUserOwnersProvider } from "../../provider";
 import { forgetRolesManagedBySets } from "../support/registries";
 import { caught, clientCredentialsConfig, stackConfig, startTestEmulator } from "../support/provider-fixture";

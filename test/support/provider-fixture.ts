@@ -1,4 +1,4 @@
-import { C1Emulator, type C1EmulatorOptions } from "../emulator";
+import { C1Emulator, type C1EmulatorOptions } from "../../scripts/c1-emulator";
 import { ConnectorUserOwnerProvider } from "../../provider";
 
 /** Stack config as the dynamic provider host hands it to `configure`. */

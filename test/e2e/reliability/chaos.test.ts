@@ -9,7 +9,7 @@
  * parallelism still varies). C1_SOAK=1 runs more rounds at a higher fault rate.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mulberry32, type C1Emulator, type ChaosKind, type FaultCounts } from "../../emulator";
+import { mulberry32, type C1Emulator, type ChaosKind, type FaultCounts } from "../../../scripts/c1-emulator";
 import { startTestEmulator } from "../../support/provider-fixture";
 import {
   allErrors,

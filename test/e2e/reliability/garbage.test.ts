@@ -5,7 +5,7 @@
  * on create and on refresh.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator, FaultRule } from "../../emulator";
+import type { C1Emulator, FaultRule } from "../../../scripts/c1-emulator";
 import { startTestEmulator } from "../../support/provider-fixture";
 import { apiPathOf, CliRun, DeclaredOwner, errorsFor, FAST_RETRY_CONFIG, printSummary, ReliabilityStack } from "./support";
 

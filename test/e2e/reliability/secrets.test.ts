@@ -13,7 +13,7 @@
  * with credentials in stack config; for verbose debugging pass them as env vars.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../emulator";
+import type { C1Emulator } from "../../../scripts/c1-emulator";
 import { findLeak, startTestEmulator } from "../../support/provider-fixture";
 import { clientSecretParts } from "../harness";
 import { CliRun, DeclaredOwner, FAST_RETRY_CONFIG, printSummary, ReliabilityStack } from "./support";

@@ -10,7 +10,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { readTreeText } from "../harness";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { C1Emulator, OwnerKey, RequestLogEntry } from "../../emulator";
+import type { C1Emulator, OwnerKey, RequestLogEntry } from "../../../scripts/c1-emulator";
 import { formatOwnerId } from "../../../provider/model/ids";
 
 /** The program every reliability test drives: one ConnectorUserOwner per entry of config `owners`. */

@@ -5,8 +5,8 @@
  * authentication error before anything changes in C1 or in the state.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../emulator";
-import { TOKEN_PATH } from "../../emulator";
+import type { C1Emulator } from "../../../scripts/c1-emulator";
+import { TOKEN_PATH } from "../../../scripts/c1-emulator";
 import { findLeak, startTestEmulator } from "../../support/provider-fixture";
 import {
   allErrors,

@@ -2,7 +2,7 @@
  * Runs the emulator for a demo or by hand:
  *
  *   npm run emulator -- [--port N] [--no-seed]
- *   npx ts-node --transpile-only test/emulator/cli.ts [--port N] [--no-seed]
+ *   npx ts-node --transpile-only scripts/c1-emulator/cli.ts [--port N] [--no-seed]
  *
  * Prints the URL, `export` lines for a throwaway demo client and the demo directory, then serves
  * until SIGINT/SIGTERM. `startEmulator` does the same for other scripts, without printing.
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     return;
   }
   if (args.help) {
-    console.log('usage: ts-node --transpile-only test/emulator/cli.ts [--port N] [--no-seed]');
+    console.log('usage: ts-node --transpile-only scripts/c1-emulator/cli.ts [--port N] [--no-seed]');
     return;
   }
   const started = await startEmulator({ port: args.port, seed: args.seed });

@@ -14,7 +14,7 @@ import {
   startEmulator,
   type C1EmulatorOptions,
   type ClientCredentials,
-} from './emulator';
+} from '../scripts/c1-emulator';
 
 // ---------------------------------------------------------------- helpers
 
