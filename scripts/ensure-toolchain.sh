@@ -9,10 +9,11 @@
 # or just use scripts/with-toolchain.sh CMD ARGS...
 #
 # What it provides, cached under ${XDG_CACHE_HOME:-~/.cache}/pulumi-conductorone/:
-#   pulumi-v<version>/bin/pulumi                         the Pulumi CLI, built from source
-#   pulumi-v<version>/bin/pulumi-language-nodejs         our own Node.js language host
+#   pulumi-v<version>-<hash>/bin/pulumi                  the Pulumi CLI, built from source
+#   pulumi-v<version>-<hash>/bin/pulumi-language-nodejs  our own Node.js language host
 #                                                        (scripts/pulumi-toolchain/language-host)
-#   pulumi-v<version>/bin/pulumi-resource-pulumi-nodejs  the dynamic provider plugin shim
+#   pulumi-v<version>-<hash>/bin/pulumi-resource-pulumi-nodejs  the dynamic provider plugin shim
+#                                                        (<hash>: of go.mod, go.sum and the Go sources)
 #   node-v22/                                            Node.js 22 from npm (only if the
 #                                                        machine's node is older than 22)
 #
@@ -60,7 +61,6 @@ fi
 version=$(tr -d '[:space:]' <"$repo_root/.pulumi-version")
 [[ -n "$version" ]] || die "$repo_root/.pulumi-version is empty"
 cache_root=${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-conductorone
-pulumi_dir=$cache_root/pulumi-v$version
 node_dir=$cache_root/node-v$node_major_wanted
 mkdir -p "$cache_root"
 
@@ -72,12 +72,17 @@ pulumi_inputs_hash() {
   } | sha256sum | cut -d' ' -f1
 }
 
+# Each build lives in a directory of its own, named for the version and the hash of its inputs:
+# two checkouts with different hosts (or a branch switch) never replace a toolchain in use.
+inputs_hash=$(pulumi_inputs_hash)
+pulumi_dir=$cache_root/pulumi-v$version-${inputs_hash:0:12}
+
 pulumi_ready() {
   local f
   for f in pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs; do
     [[ -x "$pulumi_dir/bin/$f" ]] || return 1
   done
-  [[ -f "$pulumi_dir/stamp" && "$(cat "$pulumi_dir/stamp")" == "$(pulumi_inputs_hash)" ]]
+  [[ -f "$pulumi_dir/stamp" && "$(cat "$pulumi_dir/stamp")" == "$inputs_hash" ]]
 }
 
 # Node: use the machine's node if it is recent enough, else the cached one.
@@ -145,9 +150,11 @@ fi
 EOF
   chmod +x "$tmp/bin/pulumi-resource-pulumi-nodejs"
 
-  pulumi_inputs_hash >"$tmp/stamp" # written last: marks the build complete
+  echo "$inputs_hash" >"$tmp/stamp" # written last: marks the build complete
   install_dir "$tmp" "$pulumi_dir"
   trap - EXIT
+  # Older builds (another version, or inputs since changed) go once unused for a week.
+  find "$cache_root" -maxdepth 1 -name 'pulumi-v*' ! -name "$(basename "$pulumi_dir")" -mtime +7 -exec rm -rf {} + 2>/dev/null || true
   log "Pulumi toolchain v$version ready ($((SECONDS - started))s)"
 }
 
