@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../scripts/c1-emulator";
 import { createConsumerProject, installedVersion, PACKAGE_NAME, packRepo } from "../support/consumer-project";
 import { findLeak, startTestEmulator } from "../support/provider-fixture";
+import { providerTextRequiring, STATE_ENTRIES } from "../support/state-contract";
 import { clientSecretParts, E2eStack, emulatorStackConfig } from "./harness";
 
 /** The newest @pulumi/pulumi we test with, and the lowest that package.json's peer range admits. */
@@ -85,6 +86,8 @@ describe.each(SDK_VERSIONS)("the packed package installed next to @pulumi/pulumi
       // The helpers live in the package, not in the text (inlined functions carry their name in a comment).
       expect(text).not.toMatch(/function \/\*(clientFor|resolveSettings|createUserOwner|parseOwnerId)\*\//);
     }
+    // Exactly the state contract's text: one require of the resource's state entry.
+    for (const text of texts) expect(text).toBe(providerTextRequiring(STATE_ENTRIES["pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner"]));
     // The provider is one module object, serialized as a single require: the target is 2 KB per
     // resource (inlining the code from the repo's sources instead takes about 58 KB).
     expect(bytes).toBeLessThanOrEqual(2048);

@@ -1,0 +1,43 @@
+/**
+ * The state contract, as tests state it: the `__provider` text users' state records for each
+ * resource type, and what 0.1.0 recorded before the layout moved. See the README's "State contract".
+ */
+import { PACKAGE_NAME } from "./consumer-project";
+
+/** The require specifiers that state records, per resource type. Frozen: see the README's "State contract". */
+export const STATE_ENTRIES = {
+  "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner": `${PACKAGE_NAME}/state-entry/connector-user-owner`,
+  "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwners": `${PACKAGE_NAME}/state-entry/connector-user-owners`,
+};
+
+/** What 0.1.0 recorded, before the layout moved. */
+export const LEGACY_ENTRIES = {
+  "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner": `${PACKAGE_NAME}/dist/provider/owner-provider-module.js`,
+  "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwners": `${PACKAGE_NAME}/dist/provider/owner-set-provider-module.js`,
+};
+
+export const FIXTURES = {
+  "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner": "0.1.0-connector-user-owner.provider.txt",
+  "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwners": "0.1.0-connector-user-owners.provider.txt",
+};
+
+export type DynamicType = keyof typeof STATE_ENTRIES;
+
+/** The whole `__provider` text the SDK writes for a provider that is one module of an installed package. */
+export function providerTextRequiring(specifier: string): string {
+  return [
+    "exports.handler = __f0;",
+    `const provider = require("${specifier}");`,
+    "",
+    "function __f0() {",
+    "  return (function() {",
+    "    with({ this: undefined, arguments: undefined }) {",
+    "",
+    "return () => provider;",
+    "",
+    "    }",
+    "  }).apply(undefined, undefined).apply(this, arguments);",
+    "}",
+    "",
+  ].join("\n");
+}
