@@ -1,9 +1,9 @@
 import type { AxiosInstance } from "axios";
-import { C1ApiError, C1InvalidResponseError, RequestTarget } from "./errors";
-import { createHttpInstance, HttpResponse, sendWithRetries, USER_AGENT } from "./http";
+import { C1ApiError, C1InvalidResponseError, type RequestTarget } from "./errors";
+import { createHttpInstance, type HttpResponse, sendWithRetries, USER_AGENT } from "./http";
 import type { RetryPolicy } from "./retry";
 import type { Settings } from "./settings";
-import { createTokenSource, TokenSource } from "./token-source";
+import { createTokenSource, type TokenSource } from "./token-source";
 
 /** A JSON object as C1 returns it. */
 export type JsonObject = Record<string, unknown>;

@@ -1,8 +1,8 @@
 import * as http from "node:http";
 import * as https from "node:https";
-import axios, { AxiosInstance } from "axios";
-import { C1NetworkError, RequestTarget } from "./errors";
-import { AttemptFailure, isRetryableFailure, RetryPolicy, retryDelayFor } from "./retry";
+import axios, { type AxiosInstance } from "axios";
+import { C1NetworkError, type RequestTarget } from "./errors";
+import { type AttemptFailure, isRetryableFailure, type RetryPolicy, retryDelayFor } from "./retry";
 
 /** An HTTP answer, whatever its status, with the body as text (parsed by the caller). */
 export interface HttpResponse {

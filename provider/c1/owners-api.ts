@@ -1,6 +1,6 @@
 import type { C1Client, JsonObject } from "./client";
 import type { OwnerKey, OwnerRole } from "../model/owner-key";
-import { C1ApiError, C1Error, C1InvalidResponseError, isC1ApiError } from "./errors";
+import { type C1ApiError, C1Error, C1InvalidResponseError, isC1ApiError } from "./errors";
 
 /** gRPC status codes C1 puts in error bodies. */
 const GRPC_NOT_FOUND = 5;

@@ -2,7 +2,7 @@ import type { AxiosInstance } from "axios";
 import { createClientAssertion } from "./client-assertion";
 import { parseClientSecret } from "./credentials";
 import { C1AuthError, C1Error } from "./errors";
-import { HttpResponse, sendWithRetries, USER_AGENT } from "./http";
+import { type HttpResponse, sendWithRetries, USER_AGENT } from "./http";
 import type { RetryPolicy } from "./retry";
 import type { AuthSettings } from "./settings";
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { C1Client } from "../c1/client";
-import { CONFIG_NAMESPACE, ConfigSource, resolveSettings, SETTING_SOURCES } from "../c1/settings";
-import { OwnerRole, roleIdentity } from "../model/owner-key";
+import { CONFIG_NAMESPACE, type ConfigSource, resolveSettings, SETTING_SOURCES } from "../c1/settings";
+import { type OwnerRole, roleIdentity } from "../model/owner-key";
 import { globalSlot } from "../util/global-slot";
 
 /**

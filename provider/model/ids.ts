@@ -1,5 +1,5 @@
 import { C1InvalidIdError } from "../c1/errors";
-import { OWNER_KEY_PROPERTIES, OWNER_ROLE_PROPERTIES, OwnerKey, OwnerRole } from "./owner-key";
+import { OWNER_KEY_PROPERTIES, OWNER_ROLE_PROPERTIES, type OwnerKey, type OwnerRole } from "./owner-key";
 import { findKeyProblem } from "./validation";
 
 // Resource ids are the keys in order, each percent-encoded, joined by '/': reversible whatever

@@ -1,6 +1,6 @@
 import { C1InvalidInputError } from "../c1/errors";
 import { parseOwnerId } from "./ids";
-import { OWNER_KEY_PROPERTIES, OWNER_ROLE_PROPERTIES, OwnerKey, OwnerRole } from "./owner-key";
+import { OWNER_KEY_PROPERTIES, OWNER_ROLE_PROPERTIES, type OwnerKey, type OwnerRole } from "./owner-key";
 import { toUserIdSet } from "./user-id-set";
 import { findOwnerKeyFailures, findOwnerSetFailures } from "./validation";
 

@@ -1,5 +1,5 @@
 import type { dynamic } from "@pulumi/pulumi";
-import { OWNER_KEY_PROPERTIES, OWNER_ROLE_PROPERTIES, OwnerKey, OwnerKeyProperty } from "./owner-key";
+import { OWNER_KEY_PROPERTIES, OWNER_ROLE_PROPERTIES, type OwnerKey, type OwnerKeyProperty } from "./owner-key";
 
 /** The longest key value accepted. C1 ids are short (KSUIDs); this only stops obvious mistakes. */
 export const MAX_KEY_LENGTH = 256;
@@ -10,7 +10,8 @@ export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** One invalid key property, in the shape Pulumi's `check` reports. */
 export type KeyFailure = dynamic.CheckFailure & { property: OwnerKeyProperty };
 
-// C0 and C1 control characters, DEL, and the Unicode line/paragraph separators.
+// C0 and C1 control characters, DEL, and the Unicode line/paragraph separators: matching them is the point.
+// eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 function describeType(value: unknown): string {

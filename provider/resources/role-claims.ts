@@ -4,8 +4,8 @@
  * sets), and one owner declared twice. Either would make resources undo each other's changes.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { OwnerKey, OwnerRole, roleIdentity } from "../model/owner-key";
-import { programRegistry, RoleManagement } from "./program-registry";
+import { type OwnerKey, type OwnerRole, roleIdentity } from "../model/owner-key";
+import { programRegistry, type RoleManagement } from "./program-registry";
 
 function describeRole(role: OwnerRole): string {
   return `role "${role.roleSlug}" of connector "${role.connectorId}" (app "${role.appId}")`;

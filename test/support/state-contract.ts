@@ -6,8 +6,8 @@ import { PACKAGE_NAME } from "./consumer-project";
 
 /** The require specifiers that state records, per resource type. Frozen: see the README's "State contract". */
 export const STATE_ENTRIES = {
-  "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner": `${PACKAGE_NAME}/state-entry/connector-user-owner`,
-  "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwners": `${PACKAGE_NAME}/state-entry/connector-user-owners`,
+  "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner": `${PACKAGE_NAME}/dist/provider/dynamic/state-entry/connector-user-owner.js`,
+  "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwners": `${PACKAGE_NAME}/dist/provider/dynamic/state-entry/connector-user-owners.js`,
 };
 
 /** What 0.1.0 recorded, before the layout moved. */

@@ -1,7 +1,9 @@
 /**
  * STATE CONTRACT: this file's path is part of users' state. Every ConnectorUserOwner's
- * `__provider` is a serialized `require("pulumi-conductorone-owners/state-entry/connector-user-owner")`,
- * the package.json `exports` entry that maps to this file. Moving or renaming the file or the
+ * `__provider` is a serialized `require("pulumi-conductorone-owners/dist/provider/dynamic/state-entry/connector-user-owner.js")`:
+ * this file's own path in the package, which package.json `exports` admits as is. The specifier is
+ * the path so that it is the same whether or not the SDK can resolve the package (under pnpm it
+ * cannot, and writes the raw path). Moving or renaming the file or the
  * entry, or removing or renaming an export below, breaks every existing stack (see the README's
  * "State contract"; test/e2e/state-contract.test.ts checks it).
  *
@@ -16,7 +18,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { parseOwnerId } from "../../model/ids";
-import { ConnectorUserOwnerInputs, parseOwnerInputs, parseOwnerKeyForDelete, RawProperties } from "../../model/inputs";
+import { type ConnectorUserOwnerInputs, parseOwnerInputs, parseOwnerKeyForDelete, type RawProperties } from "../../model/inputs";
 import type { ConnectorUserOwnerOutputs } from "../../model/outputs";
 import * as lifecycle from "../owner-lifecycle";
 import { clientFor, rememberStackConfig } from "../provider-registry";

@@ -1,7 +1,8 @@
 /**
  * STATE CONTRACT: this file's path is part of users' state. Every ConnectorUserOwners'
- * `__provider` is a serialized `require("pulumi-conductorone-owners/state-entry/connector-user-owners")`,
- * the package.json `exports` entry that maps to this file. Moving or renaming the file or the
+ * `__provider` is a serialized `require("pulumi-conductorone-owners/dist/provider/dynamic/state-entry/connector-user-owners.js")`:
+ * this file's own path in the package, which package.json `exports` admits as is (see
+ * connector-user-owner.ts beside it for why). Moving or renaming the file or the
  * entry, or removing or renaming an export below, breaks every existing stack (see the README's
  * "State contract"; test/e2e/state-contract.test.ts checks it).
  *
@@ -11,7 +12,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { parseOwnerSetId } from "../../model/ids";
-import { ConnectorUserOwnersInputs, parseOwnerSetInputs, RawProperties } from "../../model/inputs";
+import { type ConnectorUserOwnersInputs, parseOwnerSetInputs, type RawProperties } from "../../model/inputs";
 import type { ConnectorUserOwnersOutputs } from "../../model/outputs";
 import { pickOwnerRole } from "../../model/owner-key";
 import * as lifecycle from "../owner-set-lifecycle";
