@@ -9,12 +9,14 @@
  *
  * Prints the versions it ran on, a Markdown table and the targets met or missed; writes the whole
  * report as JSON to --json PATH (default: bench-results.json in the system's temp directory).
- * Exits 1 when a run fails; missed targets are reported, not failed.
+ * `--help` lists the flags. Exits 1 when a run fails or the command line is bad; missed targets
+ * are reported, not failed.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, platform, release, tmpdir } from "node:os";
 import * as path from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ProviderFrom, runBenchmark } from "./benchmark";
 import { buildReport, BenchmarkReport, Environment, formatReport } from "./report";
 
@@ -33,20 +35,86 @@ export interface RunOptions {
 /** The quick form: small enough to run in the test suite. */
 export const QUICK_FORM = { sizes: [10], latencies: [0, 50], rounds: 3 } as const;
 
-function parseList(flag: string, value: string | undefined, min: number): number[] {
-  const items = (value ?? "").split(",").map((item) => item.trim());
+/** The flags `parseArgs` accepts; every value flag takes one value, as `--flag VALUE` or `--flag=VALUE`. */
+const FLAGS = {
+  sizes: { type: "string" },
+  latency: { type: "string" },
+  rounds: { type: "string" },
+  provider: { type: "string" },
+  json: { type: "string" },
+  "trace-dir": { type: "string" },
+  "cpu-prof-dir": { type: "string" },
+  "engine-prof-dir": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies ParseArgsConfig["options"];
+
+/** What `--help` prints. */
+export const USAGE = `usage: npm run bench -- [options]
+
+  --sizes N,N,...        owners per stack (whole numbers >= 1; default ${QUICK_FORM.sizes.join(",")})
+  --latency MS,MS,...    emulator latency in ms (whole numbers >= 0; default ${QUICK_FORM.latencies.join(",")})
+  --rounds N             rounds per size and latency (whole number >= 1; default ${QUICK_FORM.rounds})
+  --provider KIND        "package" (the packed package, default) or "source" (the repo's sources)
+  --json PATH            where to write the JSON report (default: bench-results.json in the temp directory)
+  --trace-dir DIR        write engine traces there (pulumi --tracing file:; large)
+  --cpu-prof-dir DIR     write CPU profiles of the program and the provider process there
+  --engine-prof-dir DIR  write the engine's Go profiles there (pulumi --profiling)
+  -h, --help             print this and exit`;
+
+/** A command line the benchmark cannot run with; the message says which flag and why. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+function parseList(flag: string, value: string, min: number): number[] {
+  const items = value.split(",").map((item) => item.trim());
   const numbers = items.map(Number);
-  if (items.length === 0 || numbers.some((number, index) => items[index] === "" || !Number.isInteger(number) || number < min)) {
-    throw new Error(`${flag} takes a comma-separated list of whole numbers >= ${min}, got ${JSON.stringify(value ?? "")}`);
+  if (numbers.some((number, index) => items[index] === "" || !Number.isInteger(number) || number < min)) {
+    throw new UsageError(`--${flag} takes a comma-separated list of whole numbers >= ${min}, got ${JSON.stringify(value)}`);
   }
   return numbers;
 }
 
+function parseCount(flag: string, value: string, min: number): number {
+  const number = Number(value.trim());
+  if (value.trim() === "" || !Number.isInteger(number) || number < min) {
+    throw new UsageError(`--${flag} takes a whole number >= ${min}, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+function parsePath(flag: string, value: string): string {
+  if (value.trim() === "") throw new UsageError(`--${flag} takes a path, got an empty value`);
+  return path.resolve(value);
+}
+
+/** The command line as `parseArgs` reads it; its errors (unknown flag, missing value) become UsageErrors. */
+function readFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    const flags = Object.keys(FLAGS).map((flag) => `--${flag}`).join(", ");
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}; the flags are ${flags}`);
+  }
+}
+
+/** True when the command line asks for the usage (`--help` or `-h`) instead of a run. */
+export function isHelpRequested(argv: string[]): boolean {
+  return readFlags(argv).help === true;
+}
+
 /**
  * Parses `--sizes 10,100 --latency 0,50 --rounds 3 --provider package|source --json PATH
- * --trace-dir DIR --cpu-prof-dir DIR --engine-prof-dir DIR`.
+ * --trace-dir DIR --cpu-prof-dir DIR --engine-prof-dir DIR` (each also as `--flag=VALUE`; the last
+ * of a repeated flag wins). @throws UsageError for an unknown flag, a missing or bad value, an
+ * argument that is not a flag, or `--help`.
  */
 export function parseRunOptions(argv: string[]): RunOptions {
+  const flags = readFlags(argv);
+  if (flags.help) throw new UsageError("--help asks for the usage, not a run");
   const options: RunOptions = {
     providerFrom: "package",
     sizes: [...QUICK_FORM.sizes],
@@ -54,41 +122,19 @@ export function parseRunOptions(argv: string[]): RunOptions {
     rounds: QUICK_FORM.rounds,
     jsonPath: path.join(tmpdir(), "bench-results.json"),
   };
-  for (let index = 0; index < argv.length; index++) {
-    const [flag, inline] = argv[index].split(/=(.*)/s, 2);
-    const value = () => (inline !== undefined ? inline : argv[++index]);
-    switch (flag) {
-      case "--sizes":
-        options.sizes = parseList(flag, value(), 1);
-        break;
-      case "--latency":
-        options.latencies = parseList(flag, value(), 0);
-        break;
-      case "--rounds":
-        options.rounds = parseList(flag, value(), 1)[0];
-        break;
-      case "--json":
-        options.jsonPath = path.resolve(value() ?? "");
-        break;
-      case "--trace-dir":
-        options.traceDir = path.resolve(value() ?? "");
-        break;
-      case "--provider": {
-        const from = value();
-        if (from !== "package" && from !== "source") throw new Error(`--provider takes "package" or "source", got ${JSON.stringify(from)}`);
-        options.providerFrom = from;
-        break;
-      }
-      case "--engine-prof-dir":
-        options.engineProfileDir = path.resolve(value() ?? "");
-        break;
-      case "--cpu-prof-dir":
-        options.cpuProfileDir = path.resolve(value() ?? "");
-        break;
-      default:
-        throw new Error(`unknown argument ${JSON.stringify(argv[index])}; use --sizes, --latency, --rounds, --provider, --json, --trace-dir, --cpu-prof-dir, --engine-prof-dir`);
+  if (flags.sizes !== undefined) options.sizes = parseList("sizes", flags.sizes, 1);
+  if (flags.latency !== undefined) options.latencies = parseList("latency", flags.latency, 0);
+  if (flags.rounds !== undefined) options.rounds = parseCount("rounds", flags.rounds, 1);
+  if (flags.provider !== undefined) {
+    if (flags.provider !== "package" && flags.provider !== "source") {
+      throw new UsageError(`--provider takes "package" or "source", got ${JSON.stringify(flags.provider)}`);
     }
+    options.providerFrom = flags.provider;
   }
+  if (flags.json !== undefined) options.jsonPath = parsePath("json", flags.json);
+  if (flags["trace-dir"] !== undefined) options.traceDir = parsePath("trace-dir", flags["trace-dir"]);
+  if (flags["cpu-prof-dir"] !== undefined) options.cpuProfileDir = parsePath("cpu-prof-dir", flags["cpu-prof-dir"]);
+  if (flags["engine-prof-dir"] !== undefined) options.engineProfileDir = parsePath("engine-prof-dir", flags["engine-prof-dir"]);
   return options;
 }
 
@@ -139,8 +185,17 @@ export async function main(argv: string[]): Promise<BenchmarkReport> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    process.stderr.write(`bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  const argv = process.argv.slice(2);
+  let run: Promise<unknown>;
+  try {
+    run = isHelpRequested(argv) ? Promise.resolve(process.stdout.write(`${USAGE}\n`)) : main(argv);
+  } catch (error) {
+    run = Promise.reject(error);
+  }
+  run.catch((error: unknown) => {
+    // A bad command line needs its message, not a stack.
+    const detail = error instanceof UsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`bench: ${detail}\n`);
     process.exit(1);
   });
 }

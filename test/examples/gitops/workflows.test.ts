@@ -6,9 +6,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadWorkflows, oidcTokenStep, PULUMI_ACTION, pulumiCommandsOf, workflowNamed, type Workflow } from "../support/gitops-workflows";
+import { loadWorkflows, oidcTokenStep, PULUMI_ACTION, pulumiCommandsOf, workflowNamed, type Workflow } from "../../support/gitops-workflows";
 
-const repo = path.resolve(__dirname, "../..");
+const repo = path.resolve(__dirname, "../../..");
 const workflows = loadWorkflows();
 const files = workflows.map((workflow) => workflow.file);
 

@@ -8,7 +8,7 @@ import {
   ownerSetResourceName,
   readOwnershipDocument,
   summarizeOwnership,
-} from "../../examples/ownership-as-code/ownership-document";
+} from "../../../examples/ownership-as-code/ownership-document";
 
 const demo = {
   "app-payroll": {

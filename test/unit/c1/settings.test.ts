@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { C1SettingsError } from "../../provider/c1/errors";
-import { ConfigSource, resolveSettings, serverUrlForHost, tenantHostFromClientId } from "../../provider/c1/settings";
+import { C1SettingsError } from "../../../provider/c1/errors";
+import { ConfigSource, resolveSettings, serverUrlForHost, tenantHostFromClientId } from "../../../provider/c1/settings";
 
 const config = (values: Record<string, string>): ConfigSource => ({ get: (key) => values[key] });
 const secret = "secret-token:conductorone.com:v1:eyJrdHkiOiJPS1AifQ";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findKeyProblem, findOwnerKeyFailures, MAX_KEY_LENGTH, UNKNOWN_VALUE } from "../../provider/model/validation";
+import { findKeyProblem, findOwnerKeyFailures, MAX_KEY_LENGTH, UNKNOWN_VALUE } from "../../../provider/model/validation";
 
 const valid = { appId: "app-1", connectorId: "conn-1", roleSlug: "owner", userId: "u-1" };
 

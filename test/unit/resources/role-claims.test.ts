@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { claimOwner, claimRole, claimRoleInputs } from "../../provider/resources/role-claims";
-import { resetRoleClaims } from "../support/registries";
+import { claimOwner, claimRole, claimRoleInputs } from "../../../provider/resources/role-claims";
+import { resetRoleClaims } from "../../support/registries";
 
 const role = { appId: "app-1", connectorId: "conn-1", roleSlug: "owner" };
 
