@@ -3,18 +3,19 @@
  * admin API and the server lifecycle. No mocks: every request goes through a socket.
  */
 import { request as httpRequest, Agent } from 'node:http';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importJWK, SignJWT } from 'jose';
 import {
   C1Emulator,
   CLIENT_SECRET_PREFIX,
-  formatBanner,
-  parseCliArgs,
   startEmulator,
   type C1EmulatorOptions,
   type ClientCredentials,
 } from '../scripts/c1-emulator';
+import { CLI_USAGE, formatBanner, parseCliArgs } from '../scripts/c1-emulator/cli';
 
 // ---------------------------------------------------------------- helpers
 
@@ -346,6 +347,28 @@ describe('owner API', () => {
     expect(() => emulator.store.addOwner('app-payroll', 'conn-typo', 'owner', 'u-dave')).toThrow('connector not found: conn-typo');
   });
 
+  it('takes an OwnerKey wherever the store takes the four parts of one', () => {
+    const key = { appId: 'app-payroll', connectorId: 'conn-okta', roleSlug: 'owner', userId: 'u-bob' };
+    const record = emulator.store.addOwner(key);
+    expect(record).toEqual({ ...key, createdAt: expect.any(String), seq: 1 });
+    expect(emulator.store.addOwner('app-payroll', 'conn-okta', 'owner', 'u-bob')).toEqual(record);
+    expect(emulator.store.hasOwner(key)).toBe(true);
+    expect(emulator.store.getOwner({ ...key })).toEqual(record);
+    expect(emulator.store.listOwners()).toEqual([key]);
+    expect(emulator.store.removeOwner(key)).toBe(true);
+    expect(emulator.store.hasOwner('app-payroll', 'conn-okta', 'owner', 'u-bob')).toBe(false);
+  });
+
+  it('keeps owners apart whose key parts only differ in where a separator falls', () => {
+    emulator.store.addApp('a', ['b:c']);
+    emulator.store.addApp('a:b', ['c']);
+    emulator.store.addOwner('a', 'b:c', 'owner', 'u-alice');
+    emulator.store.addOwner('a:b', 'c', 'owner', 'u-alice');
+    expect(emulator.store.listOwners()).toHaveLength(2);
+    expect(emulator.store.removeOwner('a', 'b:c', 'owner', 'u-alice')).toBe(true);
+    expect(emulator.store.listOwners()).toEqual([{ appId: 'a:b', connectorId: 'c', roleSlug: 'owner', userId: 'u-alice' }]);
+  });
+
   const oddIds = [
     { label: 'spaces', id: 'user with spaces' },
     { label: 'a plus sign', id: 'a+b' },
@@ -604,6 +627,62 @@ describe('admin API', () => {
   });
 });
 
+// ---------------------------------------------------------------- route tables
+
+describe('route tables', () => {
+  beforeEach(() => start());
+
+  const owner = ownerPath('app-payroll', 'conn-okta', 'owner', 'u-alice');
+  const list = listPath('app-payroll', 'conn-okta');
+
+  it.each([
+    { label: 'an owner', method: 'PUT', path: owner, allow: 'GET, POST, DELETE', body: { code: 12, message: 'Method Not Allowed', details: [] } },
+    { label: 'the owner list', method: 'DELETE', path: list, allow: 'GET', body: { code: 12, message: 'Method Not Allowed', details: [] } },
+    { label: 'the token endpoint', method: 'GET', path: '/auth/v1/token', allow: 'POST', body: { error: 'invalid_request', error_description: 'method not allowed' } },
+    { label: 'an admin route', method: 'PATCH', path: '/_emulator/owners', allow: 'GET, POST, DELETE', body: { error: 'PATCH not allowed on /_emulator/owners' } },
+    { label: 'a POST-only admin route', method: 'GET', path: '/_emulator/reset', allow: 'POST', body: { error: 'GET not allowed on /_emulator/reset' } },
+  ])('answers 405 with an Allow header to a method $label does not have', async ({ method, path, allow, body }) => {
+    const res = await api(method, path);
+    expect(res).toMatchObject({ status: 405, body });
+    expect(res.headers.get('allow')).toBe(allow);
+  });
+
+  it.each([
+    { label: 'an owner list path with a trailing slash', path: `${list}/`, body: { code: 5, message: 'Not Found', details: [] } },
+    { label: 'a role slug without a user', path: `${list}/owner`, body: { code: 5, message: 'Not Found', details: [] } },
+    { label: 'an owner path with an extra segment', path: `${owner}/more`, body: { code: 5, message: 'Not Found', details: [] } },
+    { label: 'an empty app id', path: '/api/v2/apps//connectors/conn-okta/owners/users', body: { code: 5, message: 'Not Found', details: [] } },
+    { label: 'a path outside /api/', path: '/nowhere', body: { code: 5, message: 'Not Found', details: [] } },
+    { label: 'another path under /auth/', path: '/auth/v1/other', body: { error: 'invalid_request', error_description: 'not found' } },
+    { label: 'an admin path below a route', path: '/_emulator/owners/u-alice', body: { error: 'no admin route /_emulator/owners/u-alice' } },
+    { label: 'the bare admin prefix', path: '/_emulator', body: { error: 'no admin route /_emulator' } },
+  ])('answers 404 in the surface\'s own error shape to $label', async ({ path, body }) => {
+    expect(await api('GET', path)).toMatchObject({ status: 404, body });
+  });
+
+  it('checks the method before the arguments', async () => {
+    expect(await api('PUT', ownerPath('app-nope', 'conn-okta', '-bad', 'u-alice'))).toMatchObject({ status: 405, body: { code: 12 } });
+  });
+
+  it('sends no-store on token endpoint errors too', async () => {
+    const res = await api('GET', '/auth/v1/token');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect((await api('GET', '/auth/v1/other')).headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('answers 400 to a malformed API path once the token is checked', async () => {
+    expect(await api('GET', '/api/v2/apps/%zz/connectors/c/owners/users')).toMatchObject({ status: 400, body: { code: 3, message: 'malformed path' } });
+    expect((await api('GET', '/api/v2/apps/%zz/connectors/c/owners/users', undefined, null)).status).toBe(401);
+  });
+
+  it('answers admin paths with a plain API 404 when the admin API is off', async () => {
+    await emulator.close();
+    await start({ admin: false });
+    expect(await admin('GET', 'health')).toMatchObject({ status: 404, body: { code: 5, message: 'Not Found' } });
+    expect(emulator.requests.at(-1)).toMatchObject({ kind: 'admin', status: 404 });
+  });
+});
+
 // ---------------------------------------------------------------- lifecycle
 
 describe('lifecycle', () => {
@@ -692,6 +771,73 @@ describe('CLI', () => {
     { label: 'an unknown flag', argv: ['--verbose'], message: 'unknown argument: --verbose' },
   ])('refuses $label', ({ argv, message }) => {
     expect(() => parseCliArgs(argv)).toThrow(message);
+  });
+
+  it.each([
+    { label: '-h', argv: ['-h'], expected: { port: 0, seed: true, help: true } },
+    { label: '--help among other flags', argv: ['--no-seed', '--help'], expected: { port: 0, seed: false, help: true } },
+    { label: 'a repeated --port (the last wins)', argv: ['--port', '1', '--port=65535'], expected: { port: 65535, seed: true, help: false } },
+    { label: '--port 0', argv: ['--port', '0'], expected: { port: 0, seed: true, help: false } },
+  ])('parses $label with parseArgs', ({ argv, expected }) => {
+    expect(parseCliArgs(argv)).toEqual(expected);
+  });
+
+  it.each([
+    { label: 'a port above 65535', argv: ['--port', '65536'], message: '--port must be 0-65535, got 65536' },
+    { label: 'an empty --port=', argv: ['--port='], message: '--port must be 0-65535, got ' },
+    { label: 'a flag where the port should be', argv: ['--port', '--no-seed'], message: '--port must be 0-65535, got --no-seed' },
+    { label: 'a positional argument', argv: ['8080'], message: 'unknown argument: 8080' },
+    { label: 'an unknown short flag', argv: ['-x'], message: 'unknown argument: -x' },
+    { label: 'an unknown flag grouped with -h', argv: ['-hx'], message: 'unknown argument: -x' },
+    { label: 'an unknown flag with a value', argv: ['--verbose=3'], message: 'unknown argument: --verbose' },
+    { label: 'a value for --no-seed', argv: ['--no-seed=1'], message: '--no-seed takes no value' },
+    { label: 'a bare --', argv: ['--'], message: 'unknown argument: --' },
+  ])('refuses $label', ({ argv, message }) => {
+    expect(() => parseCliArgs(argv)).toThrow(message);
+  });
+
+  const cliPath = join(__dirname, '..', 'scripts', 'c1-emulator', 'cli.ts');
+  const runCli = (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      execFile(process.execPath, ['-r', 'ts-node/register/transpile-only', cliPath, ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
+      });
+    });
+
+  it('prints the usage and exits 0 for --help', async () => {
+    const run = await runCli(['--help']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toBe(`${CLI_USAGE}\n`);
+    expect(CLI_USAGE).toMatch(/^usage: npm run emulator -- \[--port N\] \[--no-seed\]/);
+  });
+
+  it('exits 2 with the error and the usage on stderr for an unknown flag', async () => {
+    const run = await runCli(['--verbose']);
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(run.stderr).toContain('c1-emulator: unknown argument: --verbose');
+    expect(run.stderr).toContain(CLI_USAGE);
+  });
+
+  it('serves until SIGTERM when run, then exits 0', async () => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', cliPath, '--no-seed'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      let stdout = '';
+      const served = await new Promise<string>((resolve, reject) => {
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          stdout += chunk;
+          const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+          if (match && stdout.includes('Press Ctrl+C')) resolve(match[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`CLI exited early with ${code}: ${stdout}`)));
+      });
+      expect(stdout).toContain('  (empty)');
+      expect((await send(`${served}/_emulator/health`)).body).toEqual({ ok: true, url: served });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 
   it('starts an emulator with a demo client and prints ready-to-use env lines', async () => {

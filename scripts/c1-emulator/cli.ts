@@ -7,6 +7,7 @@
  * Prints the URL, `export` lines for a throwaway demo client and the demo directory, then serves
  * until SIGINT/SIGTERM. `startEmulator` does the same for other scripts, without printing.
  */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ClientCredentials } from './auth';
 import { C1Emulator, type C1EmulatorOptions } from './server';
 
@@ -48,19 +49,65 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   };
 }
 
-/** Parses `--port N`, `--port=N` and `--no-seed`. @throws on anything else, naming it. */
-export function parseCliArgs(argv: readonly string[]): { port: number; seed: boolean; help: boolean } {
-  const result = { port: 0, seed: true, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') result.help = true;
-    else if (arg === '--no-seed') result.seed = false;
-    else if (arg === '--port' || arg.startsWith('--port=')) {
-      const value = arg === '--port' ? argv[++i] : arg.slice('--port='.length);
-      const port = Number(value);
-      if (value === undefined || !/^\d+$/.test(value) || port > 65535) throw new Error(`--port must be 0-65535, got ${String(value)}`);
-      result.port = port;
-    } else throw new Error(`unknown argument: ${arg}`);
+/** The flags the CLI takes. */
+const CLI_OPTIONS = {
+  port: { type: 'string' },
+  'no-seed': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/** What `--help` prints. */
+export const CLI_USAGE = [
+  'usage: npm run emulator -- [--port N] [--no-seed]',
+  '       npx ts-node --transpile-only scripts/c1-emulator/cli.ts [--port N] [--no-seed]',
+  '',
+  '  --port N     port on 127.0.0.1 (default 0: a free port)',
+  '  --no-seed    start with an empty directory instead of the demo apps and users',
+  '  -h, --help   print this and exit',
+].join('\n');
+
+/** The CLI's arguments, parsed. */
+export interface CliArgs {
+  /** @default 0 (a free port) */
+  port: number;
+  /** false with `--no-seed`. */
+  seed: boolean;
+  help: boolean;
+}
+
+function parsePort(value: string | undefined): number {
+  const port = Number(value);
+  if (value === undefined || !/^\d+$/.test(value) || port > 65535) throw new Error(`--port must be 0-65535, got ${String(value)}`);
+  return port;
+}
+
+/**
+ * Parses `--port N`, `--port=N`, `--no-seed` and `-h`/`--help` with `node:util`'s `parseArgs`.
+ * @throws on anything else, naming the argument.
+ */
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  // parseArgs does the parsing (`--port=N`, `--port N`, `-h`, grouped short flags); its tokens are
+  // checked here rather than in strict mode so that every error names the argument in the same
+  // words (strict mode says 'Unknown option', 'argument missing' or 'argument is ambiguous').
+  const { tokens } = parseArgs({ args: [...argv], options: CLI_OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const result: CliArgs = { port: 0, seed: true, help: false };
+  for (const token of tokens) {
+    if (token.kind === 'positional') throw new Error(`unknown argument: ${token.value}`);
+    if (token.kind === 'option-terminator') throw new Error('unknown argument: --');
+    switch (token.name) {
+      case 'port':
+        // `--port --no-seed` takes `--no-seed` as the value, which then is no port.
+        result.port = parsePort(token.value);
+        break;
+      case 'no-seed':
+      case 'help':
+        if (token.value !== undefined) throw new Error(`${token.rawName} takes no value, got ${token.rawName}=${token.value}`);
+        if (token.name === 'help') result.help = true;
+        else result.seed = false;
+        break;
+      default:
+        throw new Error(`unknown argument: ${token.rawName}`);
+    }
   }
   return result;
 }
@@ -89,16 +136,16 @@ export function formatBanner(started: StartedEmulator): string {
 }
 
 async function main(): Promise<void> {
-  let args: ReturnType<typeof parseCliArgs>;
+  let args: CliArgs;
   try {
     args = parseCliArgs(process.argv.slice(2));
   } catch (err) {
-    console.error((err as Error).message);
+    console.error(`c1-emulator: ${(err as Error).message}\n\n${CLI_USAGE}`);
     process.exitCode = 2;
     return;
   }
   if (args.help) {
-    console.log('usage: ts-node --transpile-only scripts/c1-emulator/cli.ts [--port N] [--no-seed]');
+    console.log(CLI_USAGE);
     return;
   }
   const started = await startEmulator({ port: args.port, seed: args.seed });

@@ -1,5 +1,8 @@
 /**
- * The C1 API emulator for tests, demos and local runs.
+ * The C1 emulator's public face: a local ConductorOne API over real HTTP. Its users are the tests
+ * (`test/`), `npm run demo` (`scripts/demo.ts`), `npm run bench` (`bench/`) and people running
+ * `npm run emulator` (`cli.ts`, which prints the URL and throwaway credentials). Everything else
+ * in this folder is internal.
  *
  * ```ts
  * const emulator = new C1Emulator();
@@ -9,26 +12,32 @@
  * await emulator.close();
  * ```
  */
-export { C1Emulator, DEFAULT_EMULATOR_SETTINGS } from './server';
+
+/** The emulator: `listen`, `url`, `reset`, `close`, its `store`, `faults`, request log and credentials. */
+export { C1Emulator } from './server';
+/** Options of {@link C1Emulator} and its live `settings`. */
 export type { C1EmulatorOptions, C1EmulatorSettings } from './server';
-export {
-  TokenAuthority,
-  hostnameOf,
-  CLIENT_SECRET_PREFIX,
-  CLIENT_ID_HOST,
-  GRANT_CLIENT_CREDENTIALS,
-  GRANT_TOKEN_EXCHANGE,
-  ASSERTION_TYPE_JWT_BEARER,
-  SUBJECT_TOKEN_TYPE_JWT,
-  MAX_ASSERTION_LIFETIME_MS,
-} from './auth';
-export type { ClientCredentials, TokenResponse, TokenGrantResult } from './auth';
-export { EmulatorStore, StoreError, DEMO_APPS, DEMO_USERS } from './store';
-export type { User, UserStatus, OwnerKey, OwnerRecord, ConnectorOwnerUser } from './store';
-export { FaultInjector, faultRuleFromJson, mulberry32 } from './faults';
-export type { FaultRule, ChaosKind, ChaosOptions, FaultCounts, FaultDecision } from './faults';
-export type { RequestLogEntry, RequestFilter, RequestKind } from './request-log';
-export { TOKEN_PATH } from './routes/token';
-export { ADMIN_PREFIX } from './routes/admin';
-export { startEmulator, formatBanner, parseCliArgs } from './cli';
+
+/** Starts an emulator with a demo client, as `npm run emulator` and `npm run demo` do. */
+export { startEmulator } from './cli';
+/** Options and result of {@link startEmulator}. */
 export type { StartEmulatorOptions, StartedEmulator } from './cli';
+
+/** Prefix of a C1 client secret (the rest is an Ed25519 private JWK), to sign client assertions with. */
+export { CLIENT_SECRET_PREFIX } from './auth';
+/** A client id and secret, as `createClient` returns them. */
+export type { ClientCredentials } from './auth';
+
+/** Path of the token endpoint, relative to the emulator URL. */
+export { TOKEN_PATH } from './routes/token';
+
+/** The seedable PRNG chaos mode uses, for tests that pick faults the same reproducible way. */
+export { mulberry32 } from './faults';
+/** A fault rule for `faults.add`, chaos fault kinds, and the counts `faults.counts()` returns. */
+export type { FaultRule, ChaosKind, FaultCounts } from './faults';
+
+/** Who owns which connector in which role: the key of the owner store. */
+export type { OwnerKey } from './store';
+
+/** One entry of the request log (`emulator.requests`). */
+export type { RequestLogEntry } from './request-log';

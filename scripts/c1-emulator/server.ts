@@ -2,6 +2,7 @@
  * `C1Emulator`: a local ConductorOne API over real HTTP (Node's `http`, 127.0.0.1 only) with the
  * token endpoint, the connector user owner API, fault injection, a request log and an admin API.
  * It is a real server because the Pulumi provider under test runs in another process.
+ * Each request goes, by the kind of path, to one route table (`routes/`) through `dispatch`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,9 +11,11 @@ import { TokenAuthority, type ClientCredentials } from './auth';
 import { FaultInjector, type FaultDecision } from './faults';
 import { GrpcCode, grpcError, ReplyError, readBody, splitPath, type Reply, type RouteContext } from './http';
 import { RequestLog, redactQuery, type RequestFilter, type RequestKind, type RequestLogEntry } from './request-log';
-import { handleAdminRoute, ADMIN_PREFIX } from './routes/admin';
-import { handleOwnerRoute, type OwnerRouteSettings } from './routes/owners';
-import { handleTokenRoute } from './routes/token';
+import { dispatch, type RouteTable } from './router';
+import { adminRoutes, ADMIN_PREFIX } from './routes/admin';
+import { apiRoutes } from './routes/api';
+import type { OwnerRouteSettings } from './routes/owners';
+import { tokenRoutes } from './routes/token';
 import { EmulatorStore } from './store';
 
 /** Settings that can be changed on a running emulator through {@link C1Emulator.settings}. */
@@ -45,8 +48,6 @@ export const DEFAULT_EMULATOR_SETTINGS: Readonly<C1EmulatorSettings> = {
 /** Thrown into handlers waiting out an injected delay when the emulator closes. */
 class EmulatorClosedError extends Error {}
 
-const BEARER = /^Bearer +(\S+) *$/i;
-
 function classify(rawPath: string): RequestKind {
   if (rawPath === ADMIN_PREFIX.slice(0, -1) || rawPath.startsWith(ADMIN_PREFIX)) return 'admin';
   if (rawPath.startsWith('/auth/')) return 'token';
@@ -66,21 +67,24 @@ export class C1Emulator {
 
   private readonly log: RequestLog;
   private readonly seed: boolean;
-  private readonly adminEnabled: boolean;
   private readonly now: () => number;
   private server: Server | undefined;
   private baseUrl: string | undefined;
   private readonly pendingDelays = new Set<() => void>();
+  /** The route table of each kind of request. */
+  private readonly routeTables: Readonly<Record<RequestKind, RouteTable>>;
 
   constructor(options: C1EmulatorOptions = {}) {
     const { seed = true, admin = true, now = Date.now, requestLogLimit, ...settings } = options;
     this.settings = { ...DEFAULT_EMULATOR_SETTINGS, ...settings, rejectedRoleSlugs: [...(settings.rejectedRoleSlugs ?? [])] };
     this.seed = seed;
-    this.adminEnabled = admin;
     this.now = now;
     this.store = new EmulatorStore(now);
     this.auth = new TokenAuthority({ now, tokenLifetimeSeconds: () => this.settings.tokenLifetimeSeconds });
     this.log = new RequestLog(requestLogLimit);
+    const api = apiRoutes(this.auth, this.store, this.settings);
+    // With the admin API off, its paths go to the API, which knows none of them (a plain 404).
+    this.routeTables = { api, token: tokenRoutes(this.auth), admin: admin ? adminRoutes(this) : api };
     if (seed) this.store.seedDemo();
   }
 
@@ -249,6 +253,7 @@ export class C1Emulator {
     logRequest(reply.status, fault);
   }
 
+  /** Answers a request from the route table of its kind. */
   private async route(
     req: IncomingMessage,
     method: string,
@@ -268,24 +273,7 @@ export class C1Emulator {
       remoteAddress: req.socket.remoteAddress,
       readBody: () => body,
     };
-
-    if (kind === 'admin') {
-      if (!this.adminEnabled) return grpcError(404, GrpcCode.NOT_FOUND, 'Not Found');
-      return handleAdminRoute(ctx, this);
-    }
-    if (kind === 'token') return handleTokenRoute(ctx, this.auth);
-
-    if (rawPath.startsWith('/api/')) {
-      // Authentication comes before routing, as at C1's gateway.
-      const token = BEARER.exec(ctx.authorization ?? '')?.[1];
-      if (!token || !this.auth.isValidAccessToken(token)) {
-        return grpcError(401, GrpcCode.UNAUTHENTICATED, 'unauthenticated');
-      }
-      if (!ctx.segments) return grpcError(400, GrpcCode.INVALID_ARGUMENT, 'malformed path');
-      const reply = await handleOwnerRoute(ctx, this.store, this.settings);
-      if (reply) return reply;
-    }
-    return grpcError(404, GrpcCode.NOT_FOUND, 'Not Found');
+    return dispatch(this.routeTables[kind], ctx);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -40,6 +40,9 @@ export interface OwnerKey {
   userId: string;
 }
 
+/** The fields of an {@link OwnerKey}, in key order. */
+export const OWNER_KEY_FIELDS = ['appId', 'connectorId', 'roleSlug', 'userId'] as const satisfies readonly (keyof OwnerKey)[];
+
 /** A stored owner: its key, when it was created (RFC 3339) and its position in list order. */
 export interface OwnerRecord extends OwnerKey {
   createdAt: string;
@@ -82,8 +85,24 @@ export const DEMO_USERS: readonly Partial<User>[] = [
   { id: 'u-erin', displayName: 'Erin Evans', jobTitle: 'IT Administrator', department: 'IT', managerIds: ['u-carol'] },
 ];
 
-function ownerKeyString(key: OwnerKey): string {
-  return JSON.stringify([key.appId, key.connectorId, key.roleSlug, key.userId]);
+/**
+ * An owner method's arguments: an {@link OwnerKey}, or its four parts in key order
+ * (`addOwner(key)` and `addOwner(appId, connectorId, roleSlug, userId)` are the same call).
+ */
+export type OwnerKeyArgs = [key: OwnerKey] | [appId: string, connectorId: string, roleSlug: string, userId: string];
+
+/** The OwnerKey the arguments name, with exactly the four key fields in key order. */
+function ownerKeyOf(args: OwnerKeyArgs): OwnerKey {
+  const [first, connectorId, roleSlug, userId] = args as [OwnerKey | string, string?, string?, string?];
+  if (typeof first !== 'string') {
+    return { appId: first.appId, connectorId: first.connectorId, roleSlug: first.roleSlug, userId: first.userId };
+  }
+  return { appId: first, connectorId: connectorId!, roleSlug: roleSlug!, userId: userId! };
+}
+
+/** The one map key of an owner. JSON of the parts in order, so no id can collide with another. */
+function mapKeyOf(key: OwnerKey): string {
+  return JSON.stringify(OWNER_KEY_FIELDS.map((field) => key[field]));
 }
 
 function nowRfc3339(now: () => number): string {
@@ -95,6 +114,7 @@ function nowRfc3339(now: () => number): string {
 export class EmulatorStore {
   private readonly apps = new Map<string, Set<string>>();
   private readonly users = new Map<string, User>();
+  /** Owners by {@link mapKeyOf} their OwnerKey. */
   private readonly owners = new Map<string, OwnerRecord>();
   private nextSeq = 1;
 
@@ -192,43 +212,43 @@ export class EmulatorStore {
    * Makes a user an owner, as an out-of-band change would. Idempotent.
    * @throws StoreError when the app, connector or user is unknown (catches typos in tests).
    */
-  addOwner(appId: string, connectorId: string, roleSlug: string, userId: string): OwnerRecord {
-    if (!this.hasApp(appId)) throw new StoreError(`app not found: ${appId}`);
-    if (!this.hasConnector(appId, connectorId)) throw new StoreError(`connector not found: ${connectorId}`);
-    if (!this.users.has(userId)) throw new StoreError(`user not found: ${userId}`);
-    const key = { appId, connectorId, roleSlug, userId };
-    const existing = this.owners.get(ownerKeyString(key));
+  addOwner(...args: OwnerKeyArgs): OwnerRecord {
+    const key = ownerKeyOf(args);
+    if (!this.hasApp(key.appId)) throw new StoreError(`app not found: ${key.appId}`);
+    if (!this.hasConnector(key.appId, key.connectorId)) throw new StoreError(`connector not found: ${key.connectorId}`);
+    if (!this.users.has(key.userId)) throw new StoreError(`user not found: ${key.userId}`);
+    const existing = this.owners.get(mapKeyOf(key));
     if (existing) return { ...existing };
     const record: OwnerRecord = { ...key, createdAt: nowRfc3339(this.now), seq: this.nextSeq++ };
-    this.owners.set(ownerKeyString(key), record);
+    this.owners.set(mapKeyOf(key), record);
     return { ...record };
   }
 
   /** Removes an owner. @returns whether it was an owner. */
-  removeOwner(appId: string, connectorId: string, roleSlug: string, userId: string): boolean {
-    return this.owners.delete(ownerKeyString({ appId, connectorId, roleSlug, userId }));
+  removeOwner(...args: OwnerKeyArgs): boolean {
+    return this.owners.delete(mapKeyOf(ownerKeyOf(args)));
   }
 
   /** True when the user owns the connector in that role. */
-  hasOwner(appId: string, connectorId: string, roleSlug: string, userId: string): boolean {
-    return this.owners.has(ownerKeyString({ appId, connectorId, roleSlug, userId }));
+  hasOwner(...args: OwnerKeyArgs): boolean {
+    return this.owners.has(mapKeyOf(ownerKeyOf(args)));
   }
 
   /** The stored owner record, or undefined. */
-  getOwner(appId: string, connectorId: string, roleSlug: string, userId: string): OwnerRecord | undefined {
-    const record = this.owners.get(ownerKeyString({ appId, connectorId, roleSlug, userId }));
+  getOwner(...args: OwnerKeyArgs): OwnerRecord | undefined {
+    const record = this.owners.get(mapKeyOf(ownerKeyOf(args)));
     return record && { ...record };
   }
 
   /** Every owner, in creation order, as plain keys (optionally only those matching `filter`). */
   listOwners(filter: Partial<OwnerKey> = {}): OwnerKey[] {
-    return this.ownerRecords(filter).map(({ appId, connectorId, roleSlug, userId }) => ({ appId, connectorId, roleSlug, userId }));
+    return this.ownerRecords(filter).map((record) => ownerKeyOf([record]));
   }
 
   /** Owner records in creation order, optionally filtered. */
   ownerRecords(filter: Partial<OwnerKey> = {}): OwnerRecord[] {
     return [...this.owners.values()]
-      .filter((r) => (Object.keys(filter) as (keyof OwnerKey)[]).every((k) => filter[k] === undefined || filter[k] === r[k]))
+      .filter((r) => OWNER_KEY_FIELDS.every((k) => filter[k] === undefined || filter[k] === r[k]))
       .sort((a, b) => a.seq - b.seq)
       .map((r) => ({ ...r }));
   }

@@ -5,7 +5,8 @@
  */
 import { faultRuleFromJson, type ChaosOptions } from '../faults';
 import { jsonReply, parseJsonObject, ReplyError, type Reply, type RouteContext } from '../http';
-import { StoreError, type OwnerKey } from '../store';
+import type { Route, RouteTable } from '../router';
+import { OWNER_KEY_FIELDS, StoreError, type OwnerKey, type OwnerRecord } from '../store';
 import type { C1Emulator } from '../server';
 
 /** Every admin path starts with this. */
@@ -20,125 +21,130 @@ function isLoopback(address: string | undefined): boolean {
 }
 
 function ownerKeyFrom(body: Record<string, unknown>): OwnerKey {
-  const names = ['appId', 'connectorId', 'roleSlug', 'userId'] as const;
-  for (const name of names) {
+  for (const name of OWNER_KEY_FIELDS) {
     if (typeof body[name] !== 'string' || body[name] === '') throw new Error(`${name} must be a non-empty string`);
   }
   return { appId: body.appId as string, connectorId: body.connectorId as string, roleSlug: body.roleSlug as string, userId: body.userId as string };
+}
+
+/** An owner as the admin API shows it: the record without its list position. */
+function withoutSeq({ seq: _seq, ...owner }: OwnerRecord): Omit<OwnerRecord, 'seq'> {
+  return owner;
 }
 
 function jsonCount(n: number): number | 'Infinity' {
   return Number.isFinite(n) ? n : 'Infinity';
 }
 
+/** An admin handler: gets the parsed JSON body on demand; throws to answer with an error. */
 type AdminHandler = (body: () => Promise<Record<string, unknown>>) => Promise<Reply> | Reply;
 
-/** Builds the route table; a function so each handler closes over the emulator. */
-function adminRoutes(emulator: C1Emulator): Record<string, Record<string, AdminHandler>> {
+/** Turns what an admin handler threw into the admin error shape. */
+function adminErrorFor(err: unknown): Reply {
+  // Body errors arrive as gRPC-shaped ReplyErrors; keep the admin error shape uniform.
+  if (err instanceof ReplyError) {
+    return adminError(err.reply.status, (err.reply.body as { message?: string }).message ?? 'bad request');
+  }
+  if (err instanceof StoreError) return adminError(404, err.message);
+  return adminError(400, err instanceof Error ? err.message : String(err));
+}
+
+/** The route for `method /_emulator/<name>`. */
+function adminRoute(method: string, name: string, handler: AdminHandler): Route {
   return {
-    health: { GET: () => jsonReply(200, { ok: true, url: emulator.url }) },
-    directory: { GET: () => jsonReply(200, emulator.store.directory()) },
-    users: {
-      POST: async (body) => jsonReply(200, { user: emulator.store.addUser(await body()) }),
-    },
-    owners: {
-      GET: () => jsonReply(200, { owners: emulator.store.ownerRecords().map(({ seq: _seq, ...owner }) => owner) }),
-      POST: async (body) => {
-        const { appId, connectorId, roleSlug, userId } = ownerKeyFrom(await body());
-        const { seq: _seq, ...owner } = emulator.store.addOwner(appId, connectorId, roleSlug, userId);
-        return jsonReply(200, { owner });
-      },
-      DELETE: async (body) => {
-        const { appId, connectorId, roleSlug, userId } = ownerKeyFrom(await body());
-        return jsonReply(200, { removed: emulator.store.removeOwner(appId, connectorId, roleSlug, userId) });
-      },
-    },
-    requests: { GET: () => jsonReply(200, { requests: emulator.requests }) },
-    faults: {
-      GET: () =>
-        jsonReply(200, {
-          rules: emulator.faults.rules().map((r) => ({
-            ...r,
-            path: r.path === undefined ? undefined : String(r.path),
-            // JSON has no Infinity; say it in words rather than let it become null.
-            times: jsonCount(r.times ?? 1),
-            remaining: jsonCount(r.remaining),
-          })),
-          chaos: emulator.faults.chaosSettings() ?? null,
-          counts: emulator.faults.counts(),
-        }),
-      POST: async (body) => jsonReply(200, { id: emulator.faults.add(faultRuleFromJson(await body())) }),
-      DELETE: () => {
-        emulator.faults.clear();
-        return jsonReply(200, {});
-      },
-    },
-    chaos: {
-      POST: async (body) => {
-        emulator.faults.chaos((await body()) as unknown as ChaosOptions);
-        return jsonReply(200, { chaos: emulator.faults.chaosSettings() });
-      },
-      DELETE: () => {
-        emulator.faults.stopChaos();
-        return jsonReply(200, {});
-      },
-    },
-    reset: {
-      POST: () => {
-        emulator.reset();
-        return jsonReply(200, {});
-      },
-    },
-    'revoke-tokens': {
-      POST: () => {
-        emulator.revokeAllTokens();
-        return jsonReply(200, {});
-      },
-    },
-    // Throwaway local credentials, for demo scripts driving an emulator they did not start.
-    clients: {
-      POST: async (body) => {
-        const { name } = await body();
-        if (name !== undefined && (typeof name !== 'string' || !/^[a-z0-9-]{1,40}$/i.test(name))) {
-          throw new Error('name must be 1-40 letters, digits or dashes');
-        }
-        return jsonReply(200, emulator.createClient(name ?? 'demo'));
-      },
-    },
-    'access-tokens': {
-      POST: async (body) => {
-        const { lifetimeSeconds } = await body();
-        if (lifetimeSeconds !== undefined && typeof lifetimeSeconds !== 'number') throw new Error('lifetimeSeconds must be a number');
-        return jsonReply(200, { accessToken: emulator.issueAccessToken({ lifetimeSeconds }) });
-      },
-    },
-    'oidc-tokens': {
-      POST: async (body) => {
-        const { clientId } = await body();
-        if (typeof clientId !== 'string' || clientId === '') throw new Error('clientId must be a non-empty string');
-        return jsonReply(200, { oidcToken: emulator.issueOidcToken(clientId) });
-      },
+    method,
+    path: ADMIN_PREFIX + name,
+    handle: async (ctx) => {
+      try {
+        return await handler(async () => parseJsonObject(await ctx.readBody()));
+      } catch (err) {
+        return adminErrorFor(err);
+      }
     },
   };
 }
 
-/** Handles a request under `/_emulator/`. */
-export async function handleAdminRoute(ctx: RouteContext, emulator: C1Emulator): Promise<Reply> {
-  if (!isLoopback(ctx.remoteAddress)) return adminError(403, 'the admin API only answers local clients');
-  const name = ctx.rawPath.slice(ADMIN_PREFIX.length);
-  const routes = adminRoutes(emulator);
-  const route = Object.hasOwn(routes, name) ? routes[name] : undefined;
-  if (!route) return adminError(404, `no admin route ${ctx.rawPath}`);
-  const handler = Object.hasOwn(route, ctx.method) ? route[ctx.method] : undefined;
-  if (!handler) return { ...adminError(405, `${ctx.method} not allowed on ${ctx.rawPath}`), headers: { Allow: Object.keys(route).join(', ') } };
-  try {
-    return await handler(async () => parseJsonObject(await ctx.readBody()));
-  } catch (err) {
-    // Body errors arrive as gRPC-shaped ReplyErrors; keep the admin error shape uniform.
-    if (err instanceof ReplyError) {
-      return adminError(err.reply.status, (err.reply.body as { message?: string }).message ?? 'bad request');
-    }
-    if (err instanceof StoreError) return adminError(404, err.message);
-    return adminError(400, err instanceof Error ? err.message : String(err));
-  }
+/** The admin routes; a function so each handler closes over the emulator. */
+function adminRouteList(emulator: C1Emulator): Route[] {
+  return [
+    adminRoute('GET', 'health', () => jsonReply(200, { ok: true, url: emulator.url })),
+    adminRoute('GET', 'directory', () => jsonReply(200, emulator.store.directory())),
+    adminRoute('POST', 'users', async (body) => jsonReply(200, { user: emulator.store.addUser(await body()) })),
+
+    adminRoute('GET', 'owners', () => jsonReply(200, { owners: emulator.store.ownerRecords().map(withoutSeq) })),
+    adminRoute('POST', 'owners', async (body) => jsonReply(200, { owner: withoutSeq(emulator.store.addOwner(ownerKeyFrom(await body()))) })),
+    adminRoute('DELETE', 'owners', async (body) => jsonReply(200, { removed: emulator.store.removeOwner(ownerKeyFrom(await body())) })),
+
+    adminRoute('GET', 'requests', () => jsonReply(200, { requests: emulator.requests })),
+
+    adminRoute('GET', 'faults', () =>
+      jsonReply(200, {
+        rules: emulator.faults.rules().map((r) => ({
+          ...r,
+          path: r.path === undefined ? undefined : String(r.path),
+          // JSON has no Infinity; say it in words rather than let it become null.
+          times: jsonCount(r.times ?? 1),
+          remaining: jsonCount(r.remaining),
+        })),
+        chaos: emulator.faults.chaosSettings() ?? null,
+        counts: emulator.faults.counts(),
+      }),
+    ),
+    adminRoute('POST', 'faults', async (body) => jsonReply(200, { id: emulator.faults.add(faultRuleFromJson(await body())) })),
+    adminRoute('DELETE', 'faults', () => {
+      emulator.faults.clear();
+      return jsonReply(200, {});
+    }),
+
+    adminRoute('POST', 'chaos', async (body) => {
+      emulator.faults.chaos((await body()) as unknown as ChaosOptions);
+      return jsonReply(200, { chaos: emulator.faults.chaosSettings() });
+    }),
+    adminRoute('DELETE', 'chaos', () => {
+      emulator.faults.stopChaos();
+      return jsonReply(200, {});
+    }),
+
+    adminRoute('POST', 'reset', () => {
+      emulator.reset();
+      return jsonReply(200, {});
+    }),
+    adminRoute('POST', 'revoke-tokens', () => {
+      emulator.revokeAllTokens();
+      return jsonReply(200, {});
+    }),
+
+    // Throwaway local credentials, for demo scripts driving an emulator they did not start.
+    adminRoute('POST', 'clients', async (body) => {
+      const { name } = await body();
+      if (name !== undefined && (typeof name !== 'string' || !/^[a-z0-9-]{1,40}$/i.test(name))) {
+        throw new Error('name must be 1-40 letters, digits or dashes');
+      }
+      return jsonReply(200, emulator.createClient(name ?? 'demo'));
+    }),
+    adminRoute('POST', 'access-tokens', async (body) => {
+      const { lifetimeSeconds } = await body();
+      if (lifetimeSeconds !== undefined && typeof lifetimeSeconds !== 'number') throw new Error('lifetimeSeconds must be a number');
+      return jsonReply(200, { accessToken: emulator.issueAccessToken({ lifetimeSeconds }) });
+    }),
+    adminRoute('POST', 'oidc-tokens', async (body) => {
+      const { clientId } = await body();
+      if (typeof clientId !== 'string' || clientId === '') throw new Error('clientId must be a non-empty string');
+      return jsonReply(200, { oidcToken: emulator.issueOidcToken(clientId) });
+    }),
+  ];
+}
+
+/** Builds the route table of the admin API, which only answers loopback clients. */
+export function adminRoutes(emulator: C1Emulator): RouteTable {
+  return {
+    routes: adminRouteList(emulator),
+    guard: (ctx: RouteContext) =>
+      isLoopback(ctx.remoteAddress) ? undefined : adminError(403, 'the admin API only answers local clients'),
+    notFound: (ctx) => adminError(404, `no admin route ${ctx.rawPath}`),
+    methodNotAllowed: (ctx, allowed) => ({
+      ...adminError(405, `${ctx.method} not allowed on ${ctx.rawPath}`),
+      headers: { Allow: allowed.join(', ') },
+    }),
+  };
 }

@@ -3,7 +3,8 @@
  * `/api/v2/apps/{app_id}/connectors/{connector_id}/owners/users[/{role_slug}/{user_ref_id}]`.
  */
 import { GrpcCode, grpcError, jsonReply, parseJsonObject, type Reply, type RouteContext } from '../http';
-import type { EmulatorStore } from '../store';
+import type { Route, RouteParams } from '../router';
+import type { EmulatorStore, OwnerKey } from '../store';
 
 /** Behaviour switches of the owner API (live: tests may change them between requests). */
 export interface OwnerRouteSettings {
@@ -17,27 +18,12 @@ export interface OwnerRouteSettings {
   defaultPageSize: number;
 }
 
+/** The list route: a connector's owners. */
+const OWNERS_PATH = '/api/v2/apps/:appId/connectors/:connectorId/owners/users';
+/** The item route: one owner. */
+const OWNER_PATH = `${OWNERS_PATH}/:roleSlug/:userId`;
+
 const ROLE_SLUG = /^[a-z0-9][a-z0-9_.-]{0,62}$/i;
-
-interface OwnerPath {
-  appId: string;
-  connectorId: string;
-  /** Present for the item route, absent for the list route. */
-  roleSlug?: string;
-  userId?: string;
-}
-
-/** Matches the decoded segments against the owner routes; undefined when they are not one. */
-export function matchOwnerPath(segments: readonly string[]): OwnerPath | undefined {
-  const [api, v2, apps, appId, connectors, connectorId, owners, users, roleSlug, userId, ...rest] = segments;
-  if (api !== 'api' || v2 !== 'v2' || apps !== 'apps' || connectors !== 'connectors' || owners !== 'owners' || users !== 'users') {
-    return undefined;
-  }
-  if (!appId || !connectorId || rest.length > 0) return undefined;
-  if (roleSlug === undefined && userId === undefined) return { appId, connectorId };
-  if (!roleSlug || !userId) return undefined;
-  return { appId, connectorId, roleSlug, userId };
-}
 
 function invalidRoleSlug(roleSlug: string, settings: OwnerRouteSettings): boolean {
   return !ROLE_SLUG.test(roleSlug) || settings.rejectedRoleSlugs.includes(roleSlug);
@@ -52,57 +38,23 @@ function decodePageToken(token: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** Handles an owner route, or returns undefined when the path is not one. */
-export async function handleOwnerRoute(
-  ctx: RouteContext,
+/**
+ * Argument checks every owner route makes first, as a gRPC service validates before it looks
+ * anything up: the role slug (when there is one), then the app, then the connector.
+ */
+function rejectScope(
   store: EmulatorStore,
   settings: OwnerRouteSettings,
-): Promise<Reply | undefined> {
-  const path = ctx.segments && matchOwnerPath(ctx.segments);
-  if (!path) return undefined;
-  const isItem = path.roleSlug !== undefined;
-  const allowed = isItem ? ['GET', 'POST', 'DELETE'] : ['GET'];
-  if (!allowed.includes(ctx.method)) {
-    return { ...grpcError(405, GrpcCode.UNIMPLEMENTED, 'Method Not Allowed'), headers: { Allow: allowed.join(', ') } };
-  }
-
-  // Argument validation comes before lookups, as in a gRPC service.
-  const roleSlug = path.roleSlug ?? ctx.query.get('role_slug') ?? undefined;
+  appId: string,
+  connectorId: string,
+  roleSlug: string | undefined,
+): Reply | undefined {
   if (roleSlug !== undefined && roleSlug !== '' && invalidRoleSlug(roleSlug, settings)) {
     return grpcError(400, GrpcCode.INVALID_ARGUMENT, 'invalid role slug');
   }
-  if (!store.hasApp(path.appId)) return grpcError(404, GrpcCode.NOT_FOUND, `app not found: ${path.appId}`);
-  if (!store.hasConnector(path.appId, path.connectorId)) {
-    return grpcError(404, GrpcCode.NOT_FOUND, `connector not found: ${path.connectorId}`);
-  }
-
-  if (!isItem) return listOwners(ctx, store, settings, path.appId, path.connectorId, roleSlug || undefined);
-  const key = { appId: path.appId, connectorId: path.connectorId, roleSlug: path.roleSlug!, userId: path.userId! };
-
-  if (ctx.method === 'GET') {
-    const record = store.getOwner(key.appId, key.connectorId, key.roleSlug, key.userId);
-    if (!record) return grpcError(404, GrpcCode.NOT_FOUND, 'owner not found');
-    return jsonReply(200, { connectorOwnerUser: store.toConnectorOwnerUser(record) });
-  }
-
-  const mismatch = userRefMismatch(parseJsonObject(await ctx.readBody()), key.userId);
-  if (mismatch) return mismatch;
-
-  if (ctx.method === 'DELETE') {
-    if (!store.removeOwner(key.appId, key.connectorId, key.roleSlug, key.userId)) {
-      return grpcError(404, GrpcCode.NOT_FOUND, 'owner not found');
-    }
-    return jsonReply(200, {});
-  }
-
-  // POST
-  if (!store.getUser(key.userId)) return grpcError(404, GrpcCode.NOT_FOUND, `user not found: ${key.userId}`);
-  const existing = store.getOwner(key.appId, key.connectorId, key.roleSlug, key.userId);
-  if (existing && settings.duplicateCreate === 'conflict') {
-    return grpcError(409, GrpcCode.ALREADY_EXISTS, 'owner already exists');
-  }
-  const record = existing ?? store.addOwner(key.appId, key.connectorId, key.roleSlug, key.userId);
-  return jsonReply(200, { connectorOwnerUser: store.toConnectorOwnerUser(record) });
+  if (!store.hasApp(appId)) return grpcError(404, GrpcCode.NOT_FOUND, `app not found: ${appId}`);
+  if (!store.hasConnector(appId, connectorId)) return grpcError(404, GrpcCode.NOT_FOUND, `connector not found: ${connectorId}`);
+  return undefined;
 }
 
 /** A body `userRef.id` must agree with the path's user id (C1 takes the path as the source of truth). */
@@ -118,14 +70,12 @@ function userRefMismatch(body: Record<string, unknown>, pathUserId: string): Rep
   return undefined;
 }
 
-function listOwners(
-  ctx: RouteContext,
-  store: EmulatorStore,
-  settings: OwnerRouteSettings,
-  appId: string,
-  connectorId: string,
-  roleSlug: string | undefined,
-): Reply {
+function listOwners(ctx: RouteContext, params: RouteParams, store: EmulatorStore, settings: OwnerRouteSettings): Reply {
+  const { appId, connectorId } = params;
+  const roleSlug = ctx.query.get('role_slug') || undefined;
+  const rejected = rejectScope(store, settings, appId, connectorId, roleSlug);
+  if (rejected) return rejected;
+
   const pageSizeParam = ctx.query.get('page_size') ?? '';
   if (pageSizeParam !== '' && !/^\d+$/.test(pageSizeParam)) {
     return grpcError(400, GrpcCode.INVALID_ARGUMENT, 'invalid page_size');
@@ -147,4 +97,47 @@ function listOwners(
   const last = page[page.length - 1];
   const nextPageToken = remaining.length > page.length && last ? encodePageToken(last.seq) : '';
   return jsonReply(200, { list: page.map((r) => store.toConnectorOwnerUser(r)), nextPageToken });
+}
+
+function getOwner(store: EmulatorStore, key: OwnerKey): Reply {
+  const record = store.getOwner(key);
+  if (!record) return grpcError(404, GrpcCode.NOT_FOUND, 'owner not found');
+  return jsonReply(200, { connectorOwnerUser: store.toConnectorOwnerUser(record) });
+}
+
+async function createOwner(ctx: RouteContext, store: EmulatorStore, settings: OwnerRouteSettings, key: OwnerKey): Promise<Reply> {
+  const mismatch = userRefMismatch(parseJsonObject(await ctx.readBody()), key.userId);
+  if (mismatch) return mismatch;
+  if (!store.getUser(key.userId)) return grpcError(404, GrpcCode.NOT_FOUND, `user not found: ${key.userId}`);
+  const existing = store.getOwner(key);
+  if (existing && settings.duplicateCreate === 'conflict') {
+    return grpcError(409, GrpcCode.ALREADY_EXISTS, 'owner already exists');
+  }
+  // Through the store's own addOwner, which tests may wrap to act on each create.
+  const record = existing ?? store.addOwner(key);
+  return jsonReply(200, { connectorOwnerUser: store.toConnectorOwnerUser(record) });
+}
+
+async function deleteOwner(ctx: RouteContext, store: EmulatorStore, key: OwnerKey): Promise<Reply> {
+  const mismatch = userRefMismatch(parseJsonObject(await ctx.readBody()), key.userId);
+  if (mismatch) return mismatch;
+  if (!store.removeOwner(key)) return grpcError(404, GrpcCode.NOT_FOUND, 'owner not found');
+  return jsonReply(200, {});
+}
+
+/** Builds the owner routes; the handlers read `settings` on every request. */
+export function ownerRoutes(store: EmulatorStore, settings: OwnerRouteSettings): Route[] {
+  /** An item route handler, after the argument checks, with the owner key from the path. */
+  const item =
+    (handle: (ctx: RouteContext, key: OwnerKey) => Promise<Reply> | Reply) =>
+    (ctx: RouteContext, params: RouteParams): Promise<Reply> | Reply => {
+      const key: OwnerKey = { appId: params.appId, connectorId: params.connectorId, roleSlug: params.roleSlug, userId: params.userId };
+      return rejectScope(store, settings, key.appId, key.connectorId, key.roleSlug) ?? handle(ctx, key);
+    };
+  return [
+    { method: 'GET', path: OWNERS_PATH, handle: (ctx, params) => listOwners(ctx, params, store, settings) },
+    { method: 'GET', path: OWNER_PATH, handle: item((_ctx, key) => getOwner(store, key)) },
+    { method: 'POST', path: OWNER_PATH, handle: item((ctx, key) => createOwner(ctx, store, settings, key)) },
+    { method: 'DELETE', path: OWNER_PATH, handle: item((ctx, key) => deleteOwner(ctx, store, key)) },
+  ];
 }
