@@ -10,7 +10,7 @@ import type { ConnectorUserOwnerInputs } from "../model/inputs";
 import { type ConnectorUserOwnerOutputs, toOwnerOutputs } from "../model/outputs";
 import { OWNER_KEY_PROPERTIES, type OwnerKey, pickOwnerKey } from "../model/owner-key";
 import { findOwnerKeyFailures, UNKNOWN_VALUE } from "../model/validation";
-import { isRoleManagedBySet } from "./provider-registry";
+import { isOwnerManagedBySet } from "./provider-registry";
 import { readResultWithInputs } from "./read-result";
 
 /** Validates the four keys without calling C1. Returns failures; never rewrites a value. */
@@ -66,9 +66,9 @@ export async function updateOwner(olds: ConnectorUserOwnerOutputs): Promise<pulu
  * the same deployment now manages the role, C1 is left alone: the set keeps or removes the user.
  */
 export async function deleteOwner(client: C1Client, key: OwnerKey): Promise<void> {
-  if (isRoleManagedBySet(key)) {
+  if (isOwnerManagedBySet(key)) {
     await pulumi.log.warn(
-      `ConnectorUserOwner ${formatOwnerId(key)} leaves the stack without a DELETE: a ConnectorUserOwners now manages role ${key.roleSlug} of connector ${key.connectorId}`,
+      `ConnectorUserOwner ${formatOwnerId(key)} leaves the stack without a DELETE: a ConnectorUserOwners now manages it (role ${key.roleSlug} of connector ${key.connectorId})`,
     );
     return;
   }

@@ -7,13 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { C1Client, JsonObject } from "../c1/client";
 import { createUserOwner, deleteUserOwner, isNotFound, listUserOwners, userIdOfOwner } from "../c1/owners-api";
 import { formatOwnerSetId } from "../model/ids";
-import type { ConnectorUserOwnersInputs } from "../model/inputs";
+import { type ConnectorUserOwnersInputs, isExclusiveSet } from "../model/inputs";
 import { type ConnectorUserOwnersOutputs, toSetOwner } from "../model/outputs";
 import { OWNER_ROLE_PROPERTIES, type OwnerRole, pickOwnerRole } from "../model/owner-key";
 import { isSameUserIdSet, toUserIdSet } from "../model/user-id-set";
 import { findOwnerSetFailures, UNKNOWN_VALUE } from "../model/validation";
 import { forEachLimited } from "../util/concurrency";
-import { markRoleManagedBySet } from "./provider-registry";
+import { markManagedBySet } from "./provider-registry";
 import { readResultWithInputs } from "./read-result";
 
 /** POSTs and DELETEs in flight at once for one set. */
@@ -29,14 +29,26 @@ async function currentOwners(client: C1Client, role: OwnerRole): Promise<Map<str
   return owners;
 }
 
+/** What a create or update must reach: the desired users, and which owners it may remove. */
+interface Target {
+  desired: string[];
+  /** True: every owner not desired goes. False: only those of `previouslyManaged` not desired go. */
+  exclusive: boolean;
+  /** The users the set managed before this change (none on create). */
+  previouslyManaged: readonly string[];
+}
+
 /**
- * Makes C1's owners of `role` exactly `desired`: POSTs the missing ones, DELETEs the others.
- * Returns the outputs. When `rollbackOnFailure`, owners added before a failure are removed again.
+ * Brings C1's owners of `role` to `target`: POSTs the missing desired users (an owner already in C1
+ * is never POSTed again), DELETEs the owners that must go. Returns the outputs. When
+ * `rollbackOnFailure`, owners added before a failure are removed again.
  */
-async function converge(client: C1Client, role: OwnerRole, desired: string[], rollbackOnFailure: boolean): Promise<ConnectorUserOwnersOutputs> {
+async function converge(client: C1Client, role: OwnerRole, target: Target, rollbackOnFailure: boolean): Promise<ConnectorUserOwnersOutputs> {
+  const { desired, exclusive } = target;
   const current = await currentOwners(client, role);
   const toAdd = desired.filter((userId) => !current.has(userId));
-  const toRemove = [...current.keys()].filter((userId) => !desired.includes(userId)).sort();
+  const removable = exclusive ? [...current.keys()] : target.previouslyManaged.filter((userId) => current.has(userId));
+  const toRemove = removable.filter((userId) => !desired.includes(userId)).sort();
   const added: string[] = [];
   try {
     await forEachLimited(toAdd, SET_CONCURRENCY, async (userId) => {
@@ -55,7 +67,7 @@ async function converge(client: C1Client, role: OwnerRole, desired: string[], ro
     }
     throw error;
   }
-  if (toRemove.length > 0) {
+  if (exclusive && toRemove.length > 0) {
     await pulumi.log.warn(
       `ConnectorUserOwners removed ${toRemove.length} owner(s) of role ${role.roleSlug} on connector ${role.connectorId} that the program does not list: ${toRemove.join(", ")}`,
     );
@@ -63,6 +75,7 @@ async function converge(client: C1Client, role: OwnerRole, desired: string[], ro
   return {
     ...role,
     userIds: desired,
+    exclusive,
     owners: desired.map((userId) => toSetOwner(userId, current.get(userId))),
     addedCount: toAdd.length,
     removedCount: toRemove.length,
@@ -70,40 +83,51 @@ async function converge(client: C1Client, role: OwnerRole, desired: string[], ro
 }
 
 /**
- * Validates the keys and every user id; stores userIds as a set (sorted, no duplicates). A valid
- * set marks its role as managed by a set for this deployment (see provider-registry).
+ * Validates the keys, every user id and `exclusive`; stores userIds as a set (sorted, no
+ * duplicates). A valid set marks what it manages for this deployment (see provider-registry).
  */
 export async function checkOwnerSet(news: ConnectorUserOwnersInputs): Promise<pulumi.dynamic.CheckResult<ConnectorUserOwnersInputs>> {
   const props: Record<string, unknown> = { ...news };
   const failures = findOwnerSetFailures(props);
   const roleKnown = OWNER_ROLE_PROPERTIES.every((property) => typeof news[property] === "string" && news[property] !== UNKNOWN_VALUE);
-  if (failures.length === 0 && roleKnown) markRoleManagedBySet(news);
   const usersKnown = Array.isArray(news.userIds) && news.userIds.every((userId) => typeof userId === "string" && userId !== UNKNOWN_VALUE);
+  if (failures.length === 0 && roleKnown) {
+    // A non-exclusive set decides only about the users it lists, so it is marked once they are known.
+    if (isExclusiveSet(news)) markManagedBySet(news, true, []);
+    else if (usersKnown) markManagedBySet(news, false, news.userIds);
+  }
   const storeAsSet = failures.length === 0 && usersKnown;
   return { inputs: storeAsSet ? { ...news, userIds: toUserIdSet(news.userIds) } : news, failures };
 }
 
-/** Another app, connector or role replaces the set; other members update it in place. */
+/** Another app, connector or role replaces the set; other members, and `exclusive`, update it in place. */
 export async function diffOwnerSet(olds: ConnectorUserOwnersOutputs, news: ConnectorUserOwnersInputs): Promise<pulumi.dynamic.DiffResult> {
   const replaces = OWNER_ROLE_PROPERTIES.filter((property) => news[property] === UNKNOWN_VALUE || olds[property] !== news[property]);
   if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: false };
   const membersKnown = Array.isArray(news.userIds) && !news.userIds.includes(UNKNOWN_VALUE);
-  const changed = !membersKnown || !Array.isArray(olds.userIds) || !isSameUserIdSet(olds.userIds, news.userIds);
-  return { changes: changed };
+  const membersChanged = !membersKnown || !Array.isArray(olds.userIds) || !isSameUserIdSet(olds.userIds, news.userIds);
+  const exclusiveChanged = (news.exclusive as unknown) === UNKNOWN_VALUE || isExclusiveSet(olds) !== isExclusiveSet(news);
+  return { changes: membersChanged || exclusiveChanged };
 }
 
-/** Makes the role's owners exactly the listed users; undoes its additions if it fails. */
+/**
+ * Makes the listed users owners (never POSTing one C1 already has); an exclusive set also removes
+ * every other owner of the role. Undoes its additions if it fails.
+ */
 export async function createOwnerSet(client: C1Client, inputs: ConnectorUserOwnersInputs): Promise<pulumi.dynamic.CreateResult<ConnectorUserOwnersOutputs>> {
   const role = pickOwnerRole(inputs);
-  const outs = await converge(client, role, toUserIdSet(inputs.userIds), true);
+  const target = { desired: toUserIdSet(inputs.userIds), exclusive: isExclusiveSet(inputs), previouslyManaged: [] };
+  const outs = await converge(client, role, target, true);
   return { id: formatOwnerSetId(role), outs };
 }
 
 /**
- * Lists the role's owners in C1 (all pages). The listed users become both outputs and inputs,
- * so `preview --refresh` shows owners added or removed outside the program as an update.
- * `recorded` is what the engine passes as the last state (since @pulumi/pulumi 3.268, the last
- * inputs when no state was recorded); only the counters of the last change are kept from it.
+ * Lists the role's owners in C1 (all pages, one request each). An exclusive set reports every
+ * listed owner, so `preview --refresh` shows owners added or removed outside the program as an
+ * update; a non-exclusive one reports only the managed users still in C1, so a managed owner
+ * removed in C1 shows as drift and owners nobody listed never do. `recorded` is what the engine
+ * passes as the last state (since @pulumi/pulumi 3.268, the last inputs when no state was
+ * recorded); `get` passes none, and reads the whole role.
  */
 export async function readOwnerSet(
   client: C1Client,
@@ -118,21 +142,32 @@ export async function readOwnerSet(
     if (isNotFound(error)) return {}; // the app or connector is gone
     throw error;
   }
-  const userIds = [...current.keys()].sort();
+  const exclusive = isExclusiveSet(recorded);
+  const managed = exclusive ? [...current.keys()] : (recorded?.userIds ?? []).filter((userId) => current.has(userId));
+  const userIds = toUserIdSet(managed);
   const props: ConnectorUserOwnersOutputs = {
     ...role,
     userIds,
+    exclusive,
     owners: userIds.map((userId) => toSetOwner(userId, current.get(userId))),
     addedCount: recorded?.addedCount ?? 0,
     removedCount: recorded?.removedCount ?? 0,
   };
-  const inputs: ConnectorUserOwnersInputs = { ...role, userIds };
+  const inputs: ConnectorUserOwnersInputs = { ...role, userIds, exclusive };
   return readResultWithInputs(id, props, inputs);
 }
 
-/** Adds the missing owners and removes the unlisted ones. */
-export async function updateOwnerSet(client: C1Client, news: ConnectorUserOwnersInputs): Promise<pulumi.dynamic.UpdateResult<ConnectorUserOwnersOutputs>> {
-  const outs = await converge(client, pickOwnerRole(news), toUserIdSet(news.userIds), false);
+/**
+ * Adds the missing owners; removes the unlisted ones (an exclusive set: every other owner of the
+ * role; a non-exclusive one: the users it managed before and no longer lists).
+ */
+export async function updateOwnerSet(
+  client: C1Client,
+  olds: Partial<ConnectorUserOwnersOutputs>,
+  news: ConnectorUserOwnersInputs,
+): Promise<pulumi.dynamic.UpdateResult<ConnectorUserOwnersOutputs>> {
+  const target = { desired: toUserIdSet(news.userIds), exclusive: isExclusiveSet(news), previouslyManaged: olds.userIds ?? [] };
+  const outs = await converge(client, pickOwnerRole(news), target, false);
   return { outs };
 }
 

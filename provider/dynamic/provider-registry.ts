@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { C1Client } from "../c1/client";
 import { CONFIG_NAMESPACE, type ConfigSource, resolveSettings, SETTING_SOURCES } from "../c1/settings";
-import { type OwnerRole, roleIdentity } from "../model/owner-key";
+import { type OwnerKey, ownerIdentity, type OwnerRole, roleIdentity } from "../model/owner-key";
 import { globalSlot } from "../util/global-slot";
 
 /**
@@ -23,13 +23,15 @@ export interface ProviderRegistry {
   configs: WeakMap<object, Record<string, string>>;
   /** API clients by a hash of their settings, so calls with the same settings share one token. */
   clients: Map<string, C1Client>;
-  /** Roles a ConnectorUserOwners of this deployment manages, as roleIdentity strings. */
+  /** Roles an exclusive ConnectorUserOwners of this deployment manages, as roleIdentity strings. */
   rolesManagedBySets: string[];
+  /** Owners a non-exclusive ConnectorUserOwners of this deployment lists, as ownerIdentity strings. */
+  ownersManagedBySets: string[];
 }
 
 /** This process's registry, created on first use. */
 export function providerRegistry(): ProviderRegistry {
-  return globalSlot<ProviderRegistry>("provider-registry/v1", () => ({ configs: new WeakMap(), clients: new Map(), rolesManagedBySets: [] }));
+  return globalSlot<ProviderRegistry>("provider-registry/v2", () => ({ configs: new WeakMap(), clients: new Map(), rolesManagedBySets: [], ownersManagedBySets: [] }));
 }
 
 /** Records the `conductorone:*` stack config given to `provider.configure`, and nothing else. */
@@ -60,19 +62,24 @@ export function clientFor(provider: object): C1Client {
   return client;
 }
 
-/**
- * Records that a ConnectorUserOwners of this deployment manages `role`. The engine checks every
- * declared resource before it deletes removed ones, so when a program moves a role from single
- * ConnectorUserOwner resources to a set, the singles' deletes see this and leave C1 alone: the set
- * now decides who owns the role.
- */
-export function markRoleManagedBySet(role: OwnerRole): void {
-  const roles = providerRegistry().rolesManagedBySets;
-  const identity = roleIdentity(role);
-  if (!roles.includes(identity)) roles.push(identity);
+function addOnce(list: string[], identity: string): void {
+  if (!list.includes(identity)) list.push(identity);
 }
 
-/** True when a ConnectorUserOwners of this deployment manages `role`. */
-export function isRoleManagedBySet(role: OwnerRole): boolean {
-  return providerRegistry().rolesManagedBySets.includes(roleIdentity(role));
+/**
+ * Records what a ConnectorUserOwners of this deployment manages: an exclusive set the whole
+ * `role`, a non-exclusive one each of `userIds`. The engine checks every declared resource before
+ * it deletes removed ones, so when a program moves a role from single ConnectorUserOwner resources
+ * to a set, the singles' deletes see this and leave C1 alone: the set now decides about them.
+ */
+export function markManagedBySet(role: OwnerRole, exclusive: boolean, userIds: readonly string[]): void {
+  const registry = providerRegistry();
+  if (exclusive) addOnce(registry.rolesManagedBySets, roleIdentity(role));
+  else for (const userId of userIds) addOnce(registry.ownersManagedBySets, ownerIdentity({ ...role, userId }));
+}
+
+/** True when a ConnectorUserOwners of this deployment decides about this owner (see markManagedBySet). */
+export function isOwnerManagedBySet(key: OwnerKey): boolean {
+  const registry = providerRegistry();
+  return registry.rolesManagedBySets.includes(roleIdentity(key)) || registry.ownersManagedBySets.includes(ownerIdentity(key));
 }

@@ -9,8 +9,18 @@ export type ConnectorUserOwnerInputs = OwnerKey;
 
 /** The plain inputs ConnectorUserOwners' provider receives. */
 export interface ConnectorUserOwnersInputs extends OwnerRole {
-  /** The user ids that must be exactly the role's owners. A set: stored sorted, without duplicates. */
+  /** The user ids the set manages. A set: stored sorted, without duplicates. */
   userIds: string[];
+  /**
+   * True (the default, also when absent, as in state written before this setting existed): the
+   * listed users are the role's only owners. False: only the listed users are managed.
+   */
+  exclusive?: boolean;
+}
+
+/** Whether a set's inputs or outputs describe an exclusive set: absent means exclusive. */
+export function isExclusiveSet(props: { exclusive?: unknown } | undefined): boolean {
+  return props?.exclusive !== false;
 }
 
 /** An engine property bag as it arrives, before it is parsed. */
@@ -47,7 +57,7 @@ export function parseOwnerSetInputs(props: RawProperties, operation: string): Co
     throw new C1InvalidInputError(`ConnectorUserOwners ${operation}: invalid inputs: ${failures.map((failure) => failure.reason).join("; ")}`);
   }
   const userIds = (record.userIds as unknown[]).map(String);
-  return { ...pickStrings(record, OWNER_ROLE_PROPERTIES), userIds: toUserIdSet(userIds) };
+  return { ...pickStrings(record, OWNER_ROLE_PROPERTIES), userIds: toUserIdSet(userIds), exclusive: isExclusiveSet(record) };
 }
 
 /**

@@ -88,9 +88,14 @@ export interface SetOwner {
 
 /** Everything a ConnectorUserOwners resource records in state. */
 export interface ConnectorUserOwnersOutputs extends OwnerRole {
-  /** The owners' user ids: a set, stored sorted and without duplicates. */
+  /** The managed owners' user ids: a set, stored sorted and without duplicates. */
   userIds: string[];
-  /** The current owners, sorted by user id. */
+  /**
+   * True: `userIds` are the role's only owners. False: the set manages only those users and
+   * leaves the role's other owners alone. Absent in state written before it existed: true.
+   */
+  exclusive?: boolean;
+  /** The managed owners, sorted by user id. */
   owners: SetOwner[];
   /** Owners the last create or update added. */
   addedCount: number;

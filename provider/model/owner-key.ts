@@ -34,3 +34,8 @@ export function pickOwnerKey(props: OwnerKey): OwnerKey {
 export function roleIdentity(role: OwnerRole): string {
   return JSON.stringify([role.appId, role.connectorId, role.roleSlug]);
 }
+
+/** An owner as one string, for maps and lists keyed by owner. */
+export function ownerIdentity(key: OwnerKey): string {
+  return JSON.stringify([key.appId, key.connectorId, key.roleSlug, key.userId]);
+}

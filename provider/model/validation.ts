@@ -75,5 +75,9 @@ export function findOwnerSetFailures(props: Record<string, unknown>): dynamic.Ch
     const problem = findKeyProblem(userId);
     if (problem) failures.push({ property: "userIds", reason: `userIds[${index}] ${problem}` });
   });
+  const exclusive = props.exclusive;
+  if (exclusive !== undefined && exclusive !== UNKNOWN_VALUE && typeof exclusive !== "boolean") {
+    failures.push({ property: "exclusive", reason: `exclusive must be true or false, got ${describeType(exclusive)}` });
+  }
   return failures;
 }

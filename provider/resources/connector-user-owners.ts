@@ -3,7 +3,7 @@ import * as ownerSetProviderModule from "../dynamic/state-entry/connector-user-o
 import type { SetOwner } from "../model/outputs";
 import { claimRoleInputs } from "./role-claims";
 
-/** Arguments of a ConnectorUserOwners: the whole set of user owners of one connector role. */
+/** Arguments of a ConnectorUserOwners: the user owners of one connector role, as one resource. */
 export interface ConnectorUserOwnersArgs {
   /** The C1 app id. Changing it replaces the set. */
   appId: pulumi.Input<string>;
@@ -11,25 +11,41 @@ export interface ConnectorUserOwnersArgs {
   connectorId: pulumi.Input<string>;
   /** The ownership role slug, e.g. `owner`. Changing it replaces the set. */
   roleSlug: pulumi.Input<string>;
-  /** Every user who must own the role; anyone else is removed. Order and duplicates do not matter. */
+  /** The users who must own the role. Order and duplicates do not matter. */
   userIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Whether the listed users are the role's only owners.
+   * - `true` (the default): anyone else is removed, and owners added in C1 outside the program
+   *   show as drift in `preview --refresh`. The code is the whole truth about the role.
+   * - `false`: only the listed users are managed; other owners of the role (added in the C1 UI or
+   *   by other tools) are left alone and never reported. A listed owner removed in C1 is drift.
+   *
+   * The default is `true` because that is what this resource has always meant, and state written
+   * before this setting existed is read as exclusive. Changing it updates the set in place.
+   * @default true
+   */
+  exclusive?: pulumi.Input<boolean>;
 }
 
 // One provider module object for every set: serialized once, as a require from an installed package.
 const ownerSetProvider = ownerSetProviderModule as pulumi.dynamic.ResourceProvider;
 
 /**
- * Every user owner of one connector role, authoritatively: users listed are made owners, owners
- * not listed are removed, and `preview --refresh` reports owners added or removed in C1 outside
- * the program as an in-place update. Do not also declare ConnectorUserOwner resources for the
- * same role: the program refuses it.
+ * The user owners of one connector role as one resource: listed users are made owners with single
+ * POSTs, and the role is read with the list endpoint (one request per page), however many owners
+ * it has. Exclusive (the default): owners not listed are removed, and `preview --refresh` reports
+ * owners added or removed in C1 outside the program as an in-place update. Non-exclusive
+ * (`exclusive: false`): only the listed users are managed. Do not also declare ConnectorUserOwner
+ * resources for the same role: the program refuses it.
  */
 export class ConnectorUserOwners extends pulumi.dynamic.Resource {
   declare readonly appId: pulumi.Output<string>;
   declare readonly connectorId: pulumi.Output<string>;
   declare readonly roleSlug: pulumi.Output<string>;
-  /** The owners' user ids, sorted. */
+  /** The managed owners' user ids, sorted. */
   declare readonly userIds: pulumi.Output<string[]>;
+  /** Whether the listed users are the role's only owners. */
+  declare readonly exclusive: pulumi.Output<boolean>;
   /** The owners with their user details (email, display name, status, ...). */
   declare readonly owners: pulumi.Output<SetOwner[]>;
   /** Owners added by the last create or update. */
@@ -42,7 +58,7 @@ export class ConnectorUserOwners extends pulumi.dynamic.Resource {
     super(
       ownerSetProvider,
       name,
-      { appId: undefined, connectorId: undefined, roleSlug: undefined, userIds: undefined, ...props, owners: undefined, addedCount: undefined, removedCount: undefined },
+      { appId: undefined, connectorId: undefined, roleSlug: undefined, userIds: undefined, exclusive: undefined, ...props, owners: undefined, addedCount: undefined, removedCount: undefined },
       opts,
       "conductorone",
       "ConnectorUserOwners",

@@ -4,7 +4,7 @@
  * sets), and one owner declared twice. Either would make resources undo each other's changes.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type OwnerKey, type OwnerRole, roleIdentity } from "../model/owner-key";
+import { type OwnerKey, ownerIdentity, type OwnerRole, roleIdentity } from "../model/owner-key";
 import { programRegistry, type RoleManagement } from "./program-registry";
 
 function describeRole(role: OwnerRole): string {
@@ -35,7 +35,7 @@ export function claimRole(role: OwnerRole, management: RoleManagement, name: str
  */
 export function claimOwner(key: OwnerKey, name: string): void {
   const owners = programRegistry().owners;
-  const identity = JSON.stringify([key.appId, key.connectorId, key.roleSlug, key.userId]);
+  const identity = ownerIdentity(key);
   const existing = owners.get(identity);
   if (existing !== undefined && existing !== name) {
     throw new Error(

@@ -132,3 +132,78 @@ describe("moving a role from single owners to a set", () => {
     expect(owners()).toEqual(["u-alice"]);
   });
 });
+
+describe("a non-exclusive ConnectorUserOwners (exclusive: false)", () => {
+  const managed = { ...role, exclusive: false };
+  const add = (...userIds: string[]) => userIds.forEach((userId) => emulator.store.addOwner(role.appId, role.connectorId, role.roleSlug, userId));
+  const postsAndDeletes = () => emulator.requests.filter((entry) => entry.kind === "api" && entry.method !== "GET").map((entry) => `${entry.method} ${entry.path.split("/").pop()}`);
+
+  it("check refuses an exclusive that is not a boolean", async () => {
+    const bad = await provider.check({} as never, { ...role, userIds: ["u-alice"], exclusive: "no" as never });
+    expect(bad.failures).toEqual([{ property: "exclusive", reason: "exclusive must be true or false, got a string" }]);
+  });
+
+  it("create adds only the missing listed users and leaves other owners alone, POSTing nobody C1 already has", async () => {
+    add("u-alice", "u-erin");
+    const result = await provider.create({ ...managed, userIds: ["u-alice", "u-bob"] });
+    expect(owners()).toEqual(["u-alice", "u-bob", "u-erin"]);
+    expect(postsAndDeletes()).toEqual(["POST u-bob"]);
+    expect(result.outs).toMatchObject({ userIds: ["u-alice", "u-bob"], exclusive: false, addedCount: 1, removedCount: 0 });
+  });
+
+  it("read reports the managed users still in C1, never the others, in one request per page", async () => {
+    emulator.settings.maxPageSize = 2;
+    add("u-alice", "u-carol", "u-dave", "u-erin");
+    const recorded = { ...managed, userIds: ["u-alice", "u-bob"], owners: [], addedCount: 0, removedCount: 0 };
+    const result = await provider.read("app-payroll/conn-okta/owner", recorded);
+    expect(result.props).toMatchObject({ userIds: ["u-alice"], exclusive: false });
+    expect((result as { inputs?: unknown }).inputs).toEqual({ ...role, userIds: ["u-alice"], exclusive: false });
+    expect(apiCalls()).toEqual(["GET /", "GET /"]);
+  });
+
+  it("update removes only the users it managed and no longer lists", async () => {
+    add("u-erin");
+    const created = await provider.create({ ...managed, userIds: ["u-alice", "u-bob"] });
+    const updated = await provider.update(created.id, created.outs!, { ...managed, userIds: ["u-bob", "u-carol"] });
+    expect(owners()).toEqual(["u-bob", "u-carol", "u-erin"]);
+    expect(updated.outs).toMatchObject({ userIds: ["u-bob", "u-carol"], addedCount: 1, removedCount: 1 });
+  });
+
+  it("becoming exclusive removes the owners nobody listed; diff sees the switch", async () => {
+    add("u-erin");
+    const created = await provider.create({ ...managed, userIds: ["u-alice"] });
+    expect(await provider.diff(created.id, created.outs!, { ...managed, userIds: ["u-alice"] })).toEqual({ changes: false });
+    expect(await provider.diff(created.id, created.outs!, { ...role, userIds: ["u-alice"] })).toEqual({ changes: true });
+    await provider.update(created.id, created.outs!, { ...role, exclusive: true, userIds: ["u-alice"] });
+    expect(owners()).toEqual(["u-alice"]);
+  });
+
+  it("state written before exclusive existed reads and diffs as exclusive", async () => {
+    add("u-alice", "u-erin");
+    const olds = { ...role, userIds: ["u-alice"], owners: [], addedCount: 1, removedCount: 0 };
+    expect(await provider.diff("app-payroll/conn-okta/owner", olds, { ...role, userIds: ["u-alice"] })).toEqual({ changes: false });
+    const result = await provider.read("app-payroll/conn-okta/owner", olds);
+    expect(result.props).toMatchObject({ userIds: ["u-alice", "u-erin"], exclusive: true });
+  });
+
+  it("delete removes the managed users only", async () => {
+    add("u-erin");
+    const created = await provider.create({ ...managed, userIds: ["u-alice"] });
+    await provider.delete(created.id, created.outs!);
+    expect(owners()).toEqual(["u-erin"]);
+  });
+
+  it("protects from a single owner's delete only the users it lists", async () => {
+    const { ConnectorUserOwnerProvider } = await import("../../provider");
+    const single = new ConnectorUserOwnerProvider();
+    const { clientId, clientSecret } = emulator.createClient("move-non-exclusive");
+    await single.configure({ config: stackConfig(clientCredentialsConfig(emulator, clientId, clientSecret)) });
+    const alice = await single.create({ ...role, userId: "u-alice" });
+    const bob = await single.create({ ...role, userId: "u-bob" });
+    // The document moved the role to a non-exclusive set listing only alice: bob was removed from it.
+    await provider.check({} as never, { ...managed, userIds: ["u-alice"] });
+    await single.delete(alice.id, alice.outs!);
+    await single.delete(bob.id, bob.outs!);
+    expect(owners()).toEqual(["u-alice"]);
+  });
+});

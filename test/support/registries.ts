@@ -5,9 +5,10 @@
 import { providerRegistry } from "../../provider/dynamic/provider-registry";
 import { programRegistry } from "../../provider/resources/program-registry";
 
-/** Forgets the roles that ConnectorUserOwners sets of earlier "deployments" marked as theirs. */
+/** Forgets the roles and owners that ConnectorUserOwners sets of earlier "deployments" marked as theirs. */
 export function forgetRolesManagedBySets(): void {
   providerRegistry().rolesManagedBySets.length = 0;
+  providerRegistry().ownersManagedBySets.length = 0;
 }
 
 /** Forgets every role and owner claim of earlier "programs". */

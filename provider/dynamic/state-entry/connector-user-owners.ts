@@ -46,9 +46,9 @@ export async function read(this: object, id: string, props?: Partial<ConnectorUs
 }
 
 /** Adds the missing owners and removes the unlisted ones; the new inputs are validated as create's are. */
-export async function update(this: object, _id: string, _olds: ConnectorUserOwnersOutputs, news: RawProperties) {
+export async function update(this: object, _id: string, olds: Partial<ConnectorUserOwnersOutputs>, news: RawProperties) {
   const parsed = parseOwnerSetInputs(news, "update");
-  return lifecycle.updateOwnerSet(clientFor(this), parsed);
+  return lifecycle.updateOwnerSet(clientFor(this), olds, parsed);
 }
 
 /** Removes the owners the set manages; owners already gone count as removed. */
