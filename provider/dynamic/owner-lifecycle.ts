@@ -42,12 +42,14 @@ export async function createOwner(client: C1Client, key: OwnerKey): Promise<pulu
 /**
  * GETs the owner. Gone (404) returns no id, so the engine reports drift. Works from the id alone,
  * including the Terraform provider's JSON import id, and returns the keys as inputs for refresh.
+ * The id read is the id answered: engines from 3.26x on record the answered id, older ones the
+ * requested one, so a `get` by the Terraform id keeps that id with every engine.
  */
-export async function readOwner(client: C1Client, key: OwnerKey): Promise<pulumi.dynamic.ReadResult<ConnectorUserOwnerOutputs>> {
+export async function readOwner(client: C1Client, id: string, key: OwnerKey): Promise<pulumi.dynamic.ReadResult<ConnectorUserOwnerOutputs>> {
   const owner = await getUserOwner(client, key);
   if (!owner) return {};
   const inputs: ConnectorUserOwnerInputs = pickOwnerKey(key);
-  return readResultWithInputs(formatOwnerId(key), toOwnerOutputs(key, owner), inputs);
+  return readResultWithInputs(id, toOwnerOutputs(key, owner), inputs);
 }
 
 /**

@@ -47,7 +47,7 @@ export async function create(this: object, inputs: RawProperties) {
 /** GETs the owner; no id when it is gone (404), so the engine reports drift. */
 export async function read(this: object, id: string) {
   const key = parseOwnerId(id);
-  return lifecycle.readOwner(clientFor(this), key);
+  return lifecycle.readOwner(clientFor(this), id, key);
 }
 
 /** Returns the outputs unchanged: only reachable when no key changed. The new inputs are validated as create's are. */
