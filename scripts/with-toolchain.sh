@@ -29,6 +29,11 @@ eval "$exports"
 
 export PULUMI_SKIP_UPDATE_CHECK=true
 
+# The in-repo programs load the provider as an installed package: build it if provider/ changed.
+# shellcheck source=scripts/lib/ensure-in-repo-package.sh
+source "$script_dir/lib/ensure-in-repo-package.sh"
+ensure_in_repo_package "$repo_root"
+
 if [[ -z "${PULUMI_BACKEND_URL:-}" ]]; then
   mkdir -p "$repo_root/.pulumi-state"
   export PULUMI_BACKEND_URL="file://$repo_root/.pulumi-state"

@@ -17,8 +17,8 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-// In your own project: import { ConnectorUserOwner, formatOwnerId, parseOwnerId } from "pulumi-conductorone-owners";
-import { ConnectorUserOwner, formatOwnerId, parseOwnerId, type OwnerKey } from "../../provider";
+// As in your own project. In this repo, `npm run pulumi` builds provider/ into node_modules first.
+import { ConnectorUserOwner, formatOwnerId, parseOwnerId, type OwnerKey } from "pulumi-conductorone-owners";
 
 const TERRAFORM_TYPE = "conductorone_connector_owner_user";
 

@@ -14,8 +14,8 @@
  *   pulumi config set terraformImportId '{"app_id":"app-payroll","connector_id":"conn-okta","role_slug":"owner","user_ref_id":"u-alice"}'
  */
 import * as pulumi from "@pulumi/pulumi";
-// In your own project: import { ConnectorUserOwner } from "pulumi-conductorone-owners";
-import { ConnectorUserOwner } from "../../provider";
+// As in your own project. In this repo, `npm run pulumi` builds provider/ into node_modules first.
+import { ConnectorUserOwner } from "pulumi-conductorone-owners";
 
 const config = new pulumi.Config();
 const ownerId = config.get("ownerId") ?? "app-payroll/conn-okta/owner/u-alice";

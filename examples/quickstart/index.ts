@@ -10,9 +10,8 @@
  * these app, connector and user ids.
  */
 import * as pulumi from "@pulumi/pulumi";
-// In your own project, after `npm install pulumi-conductorone-owners`, import from the package:
-//   import { ConnectorUserOwner, formatOwnerId } from "pulumi-conductorone-owners";
-import { ConnectorUserOwner, formatOwnerId } from "../../provider";
+// As in your own project. In this repo, `npm run pulumi` builds provider/ into node_modules first.
+import { ConnectorUserOwner, formatOwnerId } from "pulumi-conductorone-owners";
 
 const payrollOkta = { appId: "app-payroll", connectorId: "conn-okta" };
 

@@ -4,7 +4,7 @@
  *   singles: optional JSON list of {name, appId, connectorId, roleSlug, userId} (to provoke a conflict)
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectorUserOwner, ConnectorUserOwners } from "../../../../provider";
+import { ConnectorUserOwner, ConnectorUserOwners } from "pulumi-conductorone-owners";
 
 interface DeclaredSet {
   name: string;

@@ -6,7 +6,7 @@
  *   importId:  optional; declares `imported` (keys from importOwner) with the `import` option
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectorUserOwner } from "../../../../provider";
+import { ConnectorUserOwner } from "pulumi-conductorone-owners";
 
 interface DeclaredOwner {
   name: string;

@@ -6,7 +6,7 @@
  *   owners: [{name, appId, connectorId, roleSlug, userId}, ...]
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectorUserOwner } from "../../../../provider";
+import { ConnectorUserOwner } from "pulumi-conductorone-owners";
 
 interface DeclaredOwner {
   name: string;

@@ -1,0 +1,40 @@
+# Sourced by with-toolchain.sh (so Node 22 and tsc are at hand): makes sure this checkout's
+# provider is built and staged as an installed package at node_modules/pulumi-conductorone-owners,
+# rebuilding it when anything under provider/ (or package.json, tsconfig.json) is newer than the
+# last build. The in-repo programs (the root stack, examples/, the demo, test/e2e/programs/) import
+# "pulumi-conductorone-owners" from there, so Pulumi stores each resource's provider as one small
+# `require` (the state contract, see README), exactly as for users who install the package, instead
+# of inlining about 60 KB of provider code into every resource's state.
+#
+# It is a real directory, not a link: Pulumi's serializer keeps a module as a `require` only when its
+# real path lies under node_modules. npm ci or npm install may remove it; the next run restages it.
+ensure_in_repo_package() {
+  local repo=$1
+  local staged=$repo/node_modules/pulumi-conductorone-owners
+  local stamp=$staged/.in-repo-build
+  [[ -x $repo/node_modules/typescript/bin/tsc ]] || return 0 # dependencies not installed yet: nothing can run a program
+  if [[ -f $stamp ]] && [[ -z $(find "$repo/provider" "$repo/package.json" "$repo/tsconfig.json" -newer "$stamp" -print -quit) ]]; then
+    return 0
+  fi
+  (
+    exec 8>"$repo/node_modules/.in-repo-package.lock"
+    if command -v flock >/dev/null; then flock 8; fi
+    # Another run may have staged it while we waited.
+    if [[ -f $stamp ]] && [[ -z $(find "$repo/provider" "$repo/package.json" "$repo/tsconfig.json" -newer "$stamp" -print -quit) ]]; then
+      exit 0
+    fi
+    echo "Building the provider for the in-repo programs (node_modules/pulumi-conductorone-owners)..." >&2
+    local tmp
+    tmp=$(mktemp -d "$repo/node_modules/.pulumi-conductorone-owners.tmp.XXXXXX")
+    trap 'rm -rf "$tmp"' EXIT
+    touch "$tmp/.in-repo-build" # before the build: an edit made during it triggers the next one
+    node "$repo/node_modules/typescript/bin/tsc" -p "$repo/tsconfig.json" --outDir "$tmp/dist" >&2 ||
+      { echo "error: building provider/ failed (see tsc's output above)" >&2; exit 1; }
+    cp "$repo/package.json" "$tmp/package.json"
+    rm -rf "$staged.old"
+    [[ ! -e $staged ]] || mv "$staged" "$staged.old"
+    mv "$tmp" "$staged"
+    rm -rf "$staged.old"
+    trap - EXIT
+  )
+}
