@@ -2,26 +2,19 @@
  * `npm run demo` (scripts/demo.sh) as a person runs it: every step shows what it says, it exits 0,
  * cleans up after itself, and prints no credential.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { findLeak } from "../support/provider-fixture";
+import { runProcess, type ProcessResult } from "./harness";
 
 const repoRoot = path.resolve(__dirname, "../..");
 const quickstartDir = path.join(repoRoot, "examples/quickstart");
 
 /** Runs the demo script the way `npm run demo` does; returns its exit code and all its output. */
-function runDemo(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("bash", ["scripts/demo.sh"], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
+function runDemo(env: Record<string, string>): Promise<ProcessResult> {
+  return runProcess("bash", ["scripts/demo.sh"], { cwd: repoRoot, env: { ...process.env, ...env } });
 }
 
 describe("npm run demo", () => {

@@ -7,7 +7,6 @@
  *   - lookup: `ConnectorUserOwner.get` by both id forms;
  *   - from-terraform: adopting the owners of a Terraform state.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
@@ -19,7 +18,7 @@ import type { C1Emulator } from "../../scripts/c1-emulator";
 import { loadWorkflows, oidcTokenStep, pulumiCommandsOf, workflowNamed, type Workflow, type WorkflowCommand } from "../support/gitops-workflows";
 import { findLeak, startTestEmulator } from "../support/provider-fixture";
 import { readDemoDocument, ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
-import { E2eStack, type CliResult, emulatorStackConfig } from "./harness";
+import { E2eStack, emulatorStackConfig, runProcess, startEmulatorStack, type ProcessResult } from "./harness";
 
 const STEP_TIMEOUT = 180_000;
 const examplesDir = path.resolve(__dirname, "../../examples");
@@ -28,20 +27,6 @@ const key = (appId: string, connectorId: string, roleSlug: string, userId: strin
 const sortKeys = (keys: object[]) => keys.map((entry) => JSON.stringify(entry)).sort();
 const apiWrites = (emulator: C1Emulator, since = 0) =>
   emulator.requests.slice(since).filter((entry) => entry.kind === "api" && entry.method !== "GET").map((entry) => `${entry.method} ${entry.status}`);
-
-/** Runs a process to completion with exactly `env`, collecting its output. */
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(options.input ?? "");
-  });
-}
 
 /** Our environment without any C1 credential, so only what a test passes on can authenticate. */
 function envWithoutC1Credentials(): NodeJS.ProcessEnv {
@@ -104,7 +89,7 @@ describe("the gitops workflows' pulumi commands on the root stack", () => {
     const [job] = Object.values(workflow.jobs);
     const githubEnv = path.join(scratch, `github-env-${randomBytes(4).toString("hex")}`);
     await writeFile(githubEnv, "");
-    const result = await run("bash", ["--noprofile", "--norc", "-eo", "pipefail"], {
+    const result = await runProcess("bash", ["--noprofile", "--norc", "-eo", "pipefail"], {
       cwd: ROOT_STACK_DIR,
       input: oidcTokenStep(job!).run,
       env: {
@@ -121,12 +106,12 @@ describe("the gitops workflows' pulumi commands on the root stack", () => {
   }
 
   /** Runs one workflow's pulumi command on the e2e stack, with the env its job would have. */
-  async function runWorkflow(file: string): Promise<CliResult> {
+  async function runWorkflow(file: string): Promise<ProcessResult> {
     const workflow = workflowNamed(workflows, file);
     const command = commandOf(file);
     expect(command.stack).toBe("prod"); // the stack the workflows are written for; here, the e2e stack
     const jobEnv = await runOidcStep(workflow);
-    const result = await run("pulumi", [...command.args, "--stack", e2e.stackName, "--non-interactive", "--color", "never"], {
+    const result = await runProcess("pulumi", [...command.args, "--stack", e2e.stackName, "--non-interactive", "--color", "never"], {
       cwd: ROOT_STACK_DIR,
       env: { ...envWithoutC1Credentials(), ...e2e.env, CONDUCTORONE_CLIENT_ID: clientId, ...jobEnv },
     });
@@ -142,13 +127,13 @@ describe("the gitops workflows' pulumi commands on the root stack", () => {
     e2e = await E2eStack.create({
       programDir: ROOT_STACK_DIR,
       // Only the server URL: the client id's host is the emulator's made-up tenant. No credential.
-      config: { "conductorone:serverUrl": { value: emulator.url }, "conductorone:retryBaseDelayMs": { value: "100" } },
+      config: emulatorStackConfig(emulator.url),
     });
     await writeOwnershipDocument(e2e, await readDemoDocument());
   });
 
   afterAll(async () => {
-    if (e2e) await run("pulumi", ["destroy", "--yes", "--skip-preview", "--stack", e2e.stackName, "--non-interactive"], {
+    if (e2e) await runProcess("pulumi", ["destroy", "--yes", "--skip-preview", "--stack", e2e.stackName, "--non-interactive"], {
       cwd: ROOT_STACK_DIR,
       env: { ...envWithoutC1Credentials(), ...e2e.env, CONDUCTORONE_CLIENT_ID: clientId, ...(await runOidcStep(workflowNamed(workflows, "ownership-deploy.yml"))) },
     });
@@ -242,14 +227,8 @@ describe("examples/lookup", () => {
   let e2e: E2eStack;
 
   beforeAll(async () => {
-    let clientId: string;
-    let clientSecret: string;
-    ({ emulator, clientId, clientSecret } = await startTestEmulator());
+    ({ emulator, e2e } = await startEmulatorStack({ programDir: path.join(examplesDir, "lookup") }));
     emulator.store.addOwner("app-payroll", "conn-okta", "owner", "u-alice");
-    e2e = await E2eStack.create({
-      programDir: path.join(examplesDir, "lookup"),
-      config: emulatorStackConfig(emulator.url, clientId, clientSecret),
-    });
   });
 
   afterAll(async () => {
@@ -307,14 +286,8 @@ describe("examples/from-terraform", () => {
   let e2e: E2eStack;
 
   beforeAll(async () => {
-    let clientId: string;
-    let clientSecret: string;
-    ({ emulator, clientId, clientSecret } = await startTestEmulator());
+    ({ emulator, e2e } = await startEmulatorStack({ programDir: path.join(examplesDir, "from-terraform") }));
     for (const owner of terraformOwners) emulator.store.addOwner(owner.appId, owner.connectorId, owner.roleSlug, owner.userId);
-    e2e = await E2eStack.create({
-      programDir: path.join(examplesDir, "from-terraform"),
-      config: emulatorStackConfig(emulator.url, clientId, clientSecret),
-    });
   });
 
   afterAll(async () => {

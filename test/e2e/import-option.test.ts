@@ -5,25 +5,17 @@
  * owner-lifecycle.test.ts). This test pins down the failure so a fix upstream is noticed and the
  * README's advice updated, and proves the failed import leaves C1 and the state untouched.
  */
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../scripts/c1-emulator";
-import { startTestEmulator } from "../support/provider-fixture";
-import { E2eStack, emulatorStackConfig } from "./harness";
+import { E2eStack, OWNER_TYPE, PROGRAMS, startEmulatorStack } from "./harness";
 
 const dave = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-dave" };
 let emulator: C1Emulator;
 let e2e: E2eStack;
 
 beforeAll(async () => {
-  let clientId: string;
-  let clientSecret: string;
-  ({ emulator, clientId, clientSecret } = await startTestEmulator());
+  ({ emulator, e2e } = await startEmulatorStack({ programDir: PROGRAMS.owners }));
   emulator.store.addOwner(dave.appId, dave.connectorId, dave.roleSlug, dave.userId);
-  e2e = await E2eStack.create({
-    programDir: path.resolve(__dirname, "programs/owners"),
-    config: emulatorStackConfig(emulator.url, clientId, clientSecret),
-  });
   await e2e.setOwners([]);
 });
 
@@ -46,7 +38,7 @@ describe("the import resource option", () => {
     expect(emulator.store.listOwners()).toEqual([dave]);
     const exported = await e2e.stack.exportStack();
     const types = ((exported.deployment.resources ?? []) as Array<{ type: string }>).map((resource) => resource.type);
-    expect(types).not.toContain("pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner");
+    expect(types).not.toContain(OWNER_TYPE);
   });
 
   it("adopting the owner by declaring it works instead, with a warning", async () => {

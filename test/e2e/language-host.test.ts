@@ -2,14 +2,13 @@
  * Our own Node.js language host (scripts/pulumi-toolchain/language-host), beyond what the other
  * end-to-end tests exercise.
  */
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { E2eStack } from "./harness";
+import { E2eStack, PROGRAMS } from "./harness";
 
 let e2e: E2eStack;
 
 beforeAll(async () => {
-  e2e = await E2eStack.create({ programDir: path.resolve(__dirname, "programs/no-config"), config: {} });
+  e2e = await E2eStack.create({ programDir: PROGRAMS.noConfig, config: {} });
 });
 
 afterAll(async () => {

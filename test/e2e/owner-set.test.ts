@@ -2,11 +2,9 @@
  * ConnectorUserOwners under the real Pulumi engine: the set is the whole truth of a connector
  * role, so owners added and removed in C1 outside the program both show as drift.
  */
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../scripts/c1-emulator";
-import { startTestEmulator } from "../support/provider-fixture";
-import { E2eStack, emulatorStackConfig } from "./harness";
+import { E2eStack, PROGRAMS, startEmulatorStack } from "./harness";
 
 const role = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner" };
 const payrollOwners = { name: "payroll-okta-owners", ...role, userIds: ["u-alice", "u-bob"] };
@@ -16,15 +14,9 @@ let e2e: E2eStack;
 const roleOwners = () => emulator.store.listOwners(role).map((owner) => owner.userId).sort();
 
 beforeAll(async () => {
-  let clientId: string;
-  let clientSecret: string;
-  ({ emulator, clientId, clientSecret } = await startTestEmulator());
+  ({ emulator, e2e } = await startEmulatorStack({ programDir: PROGRAMS.ownerSets }));
   // An owner the stack never manages: another role of the same connector.
   emulator.store.addOwner(role.appId, role.connectorId, "admin", "u-carol");
-  e2e = await E2eStack.create({
-    programDir: path.resolve(__dirname, "programs/owner-sets"),
-    config: emulatorStackConfig(emulator.url, clientId, clientSecret),
-  });
   await e2e.stack.setConfig("sets", { value: JSON.stringify([payrollOwners]) });
 });
 
@@ -53,7 +45,7 @@ describe("ConnectorUserOwners with the real Pulumi engine", () => {
     const preview = await e2e.stack.preview({ ...e2e.recording(), refresh: true, diff: true });
     expect(e2e.plannedSteps(since)).toEqual(["update payroll-okta-owners"]);
     expect(preview.stdout).toMatch(/-\s+\[2\]: "u-erin"/);
-    const drift = await e2e.cli(["refresh", "--preview-only", "--expect-no-changes"]);
+    const drift = await e2e.run(["refresh", "--preview-only", "--expect-no-changes"]);
     expect(drift.code).not.toBe(0);
     const result = await e2e.stack.up({ ...e2e.recording(), refresh: true });
     expect(result.summary.resourceChanges).toMatchObject({ update: 1 });

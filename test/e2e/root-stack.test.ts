@@ -3,7 +3,6 @@
  * emulator: the ownership document in Pulumi.<stack>.yaml becomes one ConnectorUserOwner per
  * owner, named after its keys, so only real additions and removals change anything.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -11,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../scripts/c1-emulator";
 import { startTestEmulator } from "../support/provider-fixture";
 import { readDemoDocument, ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
-import { E2eStack, type CliResult, emulatorStackConfig } from "./harness";
+import { E2eStack, OWNER_TYPE, runProcess, startEmulatorStack, type ProcessResult } from "./harness";
 
 const STEP_TIMEOUT = 180_000;
 
@@ -32,13 +31,7 @@ let emulator: C1Emulator;
 let e2e: E2eStack;
 
 beforeAll(async () => {
-  let clientId: string;
-  let clientSecret: string;
-  ({ emulator, clientId, clientSecret } = await startTestEmulator());
-  e2e = await E2eStack.create({
-    programDir: ROOT_STACK_DIR,
-    config: emulatorStackConfig(emulator.url, clientId, clientSecret, { "conductorone:retryBaseDelayMs": "100" }),
-  });
+  ({ emulator, e2e } = await startEmulatorStack({ programDir: ROOT_STACK_DIR }));
   await writeOwnershipDocument(e2e, await readDemoDocument());
 });
 
@@ -63,7 +56,7 @@ describe("the root stack", () => {
       expect(sortKeys(emulator.store.listOwners())).toEqual(sortKeys(DEMO_OWNERS));
       const exported = await e2e.stack.exportStack();
       const names = (exported.deployment.resources as Array<{ type: string; urn: string }>)
-        .filter((resource) => resource.type === "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner")
+        .filter((resource) => resource.type === OWNER_TYPE)
         .map((resource) => resource.urn.split("::").pop());
       expect(names.sort()).toEqual(DEMO_OWNERS.map((owner) => `${owner.appId}/${owner.connectorId}/${owner.roleSlug}/${owner.userId}`).sort());
     },
@@ -100,7 +93,7 @@ describe("the root stack", () => {
   it(
     "an added user is one create, at the path `pulumi config set --path` takes",
     async () => {
-      const set = await e2e.cli(["config", "set", "--path", "owners.app-payroll.conn-okta.owner[2]", "u-dave"]);
+      const set = await e2e.run(["config", "set", "--path", "owners.app-payroll.conn-okta.owner[2]", "u-dave"]);
       expect(set.code, set.stderr).toBe(0);
       expect(await previewSteps()).toEqual(["create app-payroll/conn-okta/owner/u-dave"]);
       const result = await e2e.stack.up(e2e.recording());
@@ -148,7 +141,7 @@ describe("the root stack", () => {
         "  owners.app-github.conn-github.owner.exclusive: must be true or false, got a string",
       ];
 
-      const preview = await e2e.cli(["preview"]);
+      const preview = await e2e.run(["preview"]);
       expect(preview.code).not.toBe(0);
       const up = await e2e.stack.up(e2e.recording()).then(
         () => undefined,
@@ -217,16 +210,8 @@ const README_DEMO_COMMANDS = [
 ];
 
 /** Runs one shell command line in the repo root. */
-function runLine(line: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("bash", ["-c", line], { cwd: ROOT_STACK_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function runLine(line: string, env: NodeJS.ProcessEnv): Promise<ProcessResult> {
+  return runProcess("bash", ["-c", line], { cwd: ROOT_STACK_DIR, env });
 }
 
 describe("the demo stack, as the README walks through it", () => {
@@ -264,7 +249,7 @@ describe("the demo stack, as the README walks through it", () => {
   it(
     "goes from up through drift and repair to destroy, leaving Pulumi.demo.yaml as committed",
     async () => {
-      const results: CliResult[] = [];
+      const results: ProcessResult[] = [];
       for (const line of README_DEMO_COMMANDS) {
         const result = await runLine(line, env);
         results.push(result);

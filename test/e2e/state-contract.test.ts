@@ -42,7 +42,7 @@ beforeAll(async () => {
   ({ emulator, clientId, clientSecret } = await startTestEmulator());
   e2e = await E2eStack.create({
     programDir: projectDir,
-    config: emulatorStackConfig(emulator.url, clientId, clientSecret, { "conductorone:retryBaseDelayMs": "100" }),
+    config: emulatorStackConfig(emulator.url, { clientId, clientSecret }),
   });
   await e2e.setOwners([owner]);
   await e2e.stack.setConfig("sets", { value: JSON.stringify([admins]) });

@@ -3,9 +3,9 @@
  * `npm pack`, which compiles through `prepack`) and a Pulumi program of their own that installs
  * it from that tarball next to a chosen @pulumi/pulumi.
  */
-import { spawn } from "node:child_process";
 import { cp, readdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
+import { assertExitedZero, runProcess } from "../e2e/harness/process";
 
 const repo = path.resolve(__dirname, "../..");
 
@@ -20,19 +20,9 @@ function npmEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
 }
 
-/** Runs a command to completion; rejects with its output when it exits non-zero. */
-function runCommand(command: string, args: string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: npmEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolve(output);
-      else reject(new Error(`${command} ${args.join(" ")} (in ${cwd}) exited with ${code}:\n${output}`));
-    });
-  });
+/** Runs a command to completion with {@link npmEnv}; rejects with its output when it exits non-zero. */
+async function runCommand(command: string, args: string[], cwd: string): Promise<void> {
+  assertExitedZero(await runProcess(command, args, { cwd, env: npmEnv() }), { cwd });
 }
 
 /**

@@ -1,18 +1,14 @@
 import { C1Emulator, type C1EmulatorOptions } from "../../scripts/c1-emulator";
 import { ConnectorUserOwnerProvider } from "../../provider";
+import { FAST_RETRY } from "../e2e/harness/emulator-config";
+
+/** The one retry tuning of the tests (defined with the end-to-end stack config), for provider tests. */
+export { FAST_RETRY };
 
 /** Stack config as the dynamic provider host hands it to `configure`. */
 export function stackConfig(values: Record<string, string>) {
   return { get: (key: string) => values[key], require: (key: string) => values[key] };
 }
-
-/** Fast retry tuning for tests: the rules are the same, the waits are short. */
-export const FAST_RETRY = {
-  "conductorone:retryBaseDelayMs": "100",
-  "conductorone:retryMaxDelayMs": "5000",
-  "conductorone:retryMaxElapsedMs": "20000",
-  "conductorone:maxRetries": "3",
-};
 
 /** An emulator on a random port, with one client-credentials client. */
 export async function startTestEmulator(options: C1EmulatorOptions = {}) {

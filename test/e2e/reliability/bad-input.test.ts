@@ -13,19 +13,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../../scripts/c1-emulator";
-import { startTestEmulator } from "../../support/provider-fixture";
 import {
   apiPathOf,
-  CliRun,
-  DeclaredOwner,
+  E2eStack,
   errorsFor,
-  FAST_RETRY_CONFIG,
   lastSeq,
   printSummary,
-  ReliabilityStack,
+  PROGRAMS,
   requestsSince,
   SOAK,
-} from "./support";
+  startEmulatorStack,
+  type CliRun,
+  type DeclaredOwner,
+} from "../harness";
 
 type Property = "appId" | "connectorId" | "roleSlug" | "userId";
 const MISSING = Symbol("missing");
@@ -92,7 +92,7 @@ const c1Rows: C1Row[] = [
 ];
 
 let emulator: C1Emulator;
-let stack: ReliabilityStack;
+let stack: E2eStack;
 let c1Before: string;
 let stateBefore: string;
 const figures = { rows: checkRows.length + c1Rows.length, runs: 0, apiRequestsDuringCheckRuns: 0 };
@@ -148,17 +148,11 @@ async function expectNothingChanged(): Promise<void> {
 }
 
 beforeAll(async () => {
-  let clientId: string;
-  let clientSecret: string;
-  ({ emulator, clientId, clientSecret } = await startTestEmulator({ rejectedRoleSlugs: ["superowner"] }));
-  stack = await ReliabilityStack.create({
-    config: {
-      "conductorone:serverUrl": { value: emulator.url },
-      "conductorone:clientId": { value: clientId },
-      "conductorone:clientSecret": { value: clientSecret, secret: true },
-      ...Object.fromEntries(Object.entries(FAST_RETRY_CONFIG).map(([key, value]) => [key, { value }])),
-    },
-  });
+  ({ emulator, e2e: stack } = await startEmulatorStack({
+    programDir: PROGRAMS.reliability,
+    transpileOnly: true,
+    emulator: { rejectedRoleSlugs: ["superowner"] },
+  }));
   await stack.setOwners([anchor]);
   const first = await stack.up();
   if (first.code !== 0) throw new Error(`the anchor owner could not be created:\n${first.stdout}`);

@@ -10,20 +10,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mulberry32, type C1Emulator, type ChaosKind, type FaultCounts } from "../../../scripts/c1-emulator";
-import { startTestEmulator } from "../../support/provider-fixture";
 import {
   allErrors,
   checkAgreement,
-  CliRun,
-  DeclaredOwner,
-  FAST_RETRY_CONFIG,
+  E2eStack,
   lastSeq,
   printSummary,
-  ReliabilityStack,
+  PROGRAMS,
   requestFigures,
   requestsSince,
   SOAK,
-} from "./support";
+  startEmulatorStack,
+  type CliRun,
+  type DeclaredOwner,
+} from "../harness";
 
 const OWNER_COUNT = 100;
 const MAX_RUNS = 5;
@@ -54,25 +54,15 @@ function declaredOwners(): DeclaredOwner[] {
 }
 
 let emulator: C1Emulator;
-let stack: ReliabilityStack;
+let stack: E2eStack;
 const declared = declaredOwners();
 
 beforeAll(async () => {
-  let clientId: string;
-  let clientSecret: string;
-  ({ emulator, clientId, clientSecret } = await startTestEmulator());
+  ({ emulator, e2e: stack } = await startEmulatorStack({ programDir: PROGRAMS.reliability, transpileOnly: true }));
   for (let index = 0; index < OWNER_COUNT; index++) {
     const number = String(index).padStart(3, "0");
     emulator.store.addUser({ id: `u-load-${number}`, displayName: `Load ${number}` });
   }
-  stack = await ReliabilityStack.create({
-    config: {
-      "conductorone:serverUrl": { value: emulator.url },
-      "conductorone:clientId": { value: clientId },
-      "conductorone:clientSecret": { value: clientSecret, secret: true },
-      ...Object.fromEntries(Object.entries(FAST_RETRY_CONFIG).map(([key, value]) => [key, { value }])),
-    },
-  });
   await stack.setOwners(declared);
 });
 

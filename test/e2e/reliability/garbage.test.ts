@@ -6,8 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator, FaultRule } from "../../../scripts/c1-emulator";
-import { startTestEmulator } from "../../support/provider-fixture";
-import { apiPathOf, CliRun, DeclaredOwner, errorsFor, FAST_RETRY_CONFIG, printSummary, ReliabilityStack } from "./support";
+import { apiPathOf, E2eStack, errorsFor, printSummary, PROGRAMS, startEmulatorStack, type CliRun, type DeclaredOwner } from "../harness";
 
 const RUN_TIMEOUT_MS = 120_000;
 const HTML = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>upstream connect error</p></body></html>";
@@ -63,21 +62,11 @@ const rows: GarbageRow[] = [
 const anchor: DeclaredOwner = { name: "anchor", appId: "app-github", connectorId: "conn-github", roleSlug: "owner", userId: "u-erin" };
 
 let emulator: C1Emulator;
-let stack: ReliabilityStack;
+let stack: E2eStack;
 let createRun: CliRun;
 
 beforeAll(async () => {
-  let clientId: string;
-  let clientSecret: string;
-  ({ emulator, clientId, clientSecret } = await startTestEmulator());
-  stack = await ReliabilityStack.create({
-    config: {
-      "conductorone:serverUrl": { value: emulator.url },
-      "conductorone:clientId": { value: clientId },
-      "conductorone:clientSecret": { value: clientSecret, secret: true },
-      ...Object.fromEntries(Object.entries(FAST_RETRY_CONFIG).map(([name, value]) => [name, { value }])),
-    },
-  });
+  ({ emulator, e2e: stack } = await startEmulatorStack({ programDir: PROGRAMS.reliability, transpileOnly: true }));
   await stack.setOwners([anchor]);
   const first = await stack.up();
   if (first.code !== 0) throw new Error(`the anchor owner could not be created:\n${first.stdout}`);

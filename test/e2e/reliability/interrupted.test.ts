@@ -13,16 +13,17 @@ import type { C1Emulator } from "../../../scripts/c1-emulator";
 import { startTestEmulator } from "../../support/provider-fixture";
 import {
   checkAgreement,
-  DeclaredOwner,
   descendantsOf,
-  FAST_RETRY_CONFIG,
+  E2eStack,
+  emulatorStackConfig,
   isAlive,
   keyString,
   printSummary,
-  ReliabilityStack,
+  PROGRAMS,
   sleep,
   waitFor,
-} from "./support";
+  type DeclaredOwner,
+} from "../harness";
 
 const OWNER_COUNT = 10;
 const POST_DELAY_MS = 1500;
@@ -31,7 +32,7 @@ const RUN_TIMEOUT_MS = 180_000;
 let emulator: C1Emulator;
 let clientId: string;
 let clientSecret: string;
-const stacks: ReliabilityStack[] = [];
+const stacks: E2eStack[] = [];
 
 function owners(prefix: string): DeclaredOwner[] {
   return Array.from({ length: OWNER_COUNT }, (_, index) => {
@@ -40,14 +41,11 @@ function owners(prefix: string): DeclaredOwner[] {
   });
 }
 
-async function newStack(declared: DeclaredOwner[]): Promise<ReliabilityStack> {
-  const stack = await ReliabilityStack.create({
-    config: {
-      "conductorone:serverUrl": { value: emulator.url },
-      "conductorone:clientId": { value: clientId },
-      "conductorone:clientSecret": { value: clientSecret, secret: true },
-      ...Object.fromEntries(Object.entries(FAST_RETRY_CONFIG).map(([key, value]) => [key, { value }])),
-    },
+async function newStack(declared: DeclaredOwner[]): Promise<E2eStack> {
+  const stack = await E2eStack.create({
+    programDir: PROGRAMS.reliability,
+    transpileOnly: true,
+    config: emulatorStackConfig(emulator.url, { clientId, clientSecret }),
   });
   stacks.push(stack);
   await stack.setOwners(declared);

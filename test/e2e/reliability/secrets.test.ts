@@ -15,8 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../../scripts/c1-emulator";
 import { findLeak, startTestEmulator } from "../../support/provider-fixture";
-import { clientSecretParts } from "../harness";
-import { CliRun, DeclaredOwner, FAST_RETRY_CONFIG, printSummary, ReliabilityStack } from "./support";
+import { clientSecretParts, E2eStack, emulatorStackConfig, printSummary, PROGRAMS, type CliRun, type DeclaredOwner } from "../harness";
 
 const VERBOSE = ["-v=11", "--logtostderr", "--logflow", "--debug"];
 const RUN_TIMEOUT_MS = 180_000;
@@ -55,7 +54,7 @@ function leakingLines(text: string): string[] {
 const LIFECYCLE = [["up", "--yes", "--skip-preview"], ["refresh", "--yes", "--skip-preview"], ["preview"], ["destroy", "--yes", "--skip-preview"]];
 
 /** Runs `commands` (by default up, refresh, preview and destroy) verbosely; returns the runs. */
-async function runVerboseLifecycle(stack: ReliabilityStack, commands: string[][] = LIFECYCLE): Promise<CliRun[]> {
+async function runVerboseLifecycle(stack: E2eStack, commands: string[][] = LIFECYCLE): Promise<CliRun[]> {
   const runs: CliRun[] = [];
   await stack.setOwners(owners);
   for (const args of commands) {
@@ -69,13 +68,10 @@ async function runVerboseLifecycle(stack: ReliabilityStack, commands: string[][]
 
 describe.sequential("secrets at -v=11 --logtostderr --logflow --debug", () => {
   it("client credentials as secret stack config: only the engine's Configure log line at -v>=9 shows the client secret", async () => {
-    const stack = await ReliabilityStack.create({
-      config: {
-        "conductorone:serverUrl": { value: emulator.url },
-        "conductorone:clientId": { value: clientId },
-        "conductorone:clientSecret": { value: clientSecret, secret: true },
-        ...Object.fromEntries(Object.entries(FAST_RETRY_CONFIG).map(([key, value]) => [key, { value }])),
-      },
+    const stack = await E2eStack.create({
+      programDir: PROGRAMS.reliability,
+      transpileOnly: true,
+      config: emulatorStackConfig(emulator.url, { clientId, clientSecret }),
     });
     try {
       const tokensBefore = emulator.issuedTokens().length;
@@ -120,8 +116,11 @@ describe.sequential("secrets at -v=11 --logtostderr --logflow --debug", () => {
   }, RUN_TIMEOUT_MS);
 
   it("client credentials in env vars: nothing anywhere in up and destroy, even at -v=11", async () => {
-    const stack = await ReliabilityStack.create({
-      config: Object.fromEntries(Object.entries(FAST_RETRY_CONFIG).map(([key, value]) => [key, { value }])),
+    const stack = await E2eStack.create({
+      programDir: PROGRAMS.reliability,
+      transpileOnly: true,
+      // Only the retry tuning: the server URL and the credentials come from env.
+      config: emulatorStackConfig(),
       env: { CONDUCTORONE_SERVER_URL: emulator.url, CONDUCTORONE_CLIENT_ID: clientId, CONDUCTORONE_CLIENT_SECRET: clientSecret },
     });
     try {

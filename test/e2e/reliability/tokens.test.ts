@@ -7,25 +7,26 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../../scripts/c1-emulator";
 import { TOKEN_PATH } from "../../../scripts/c1-emulator";
-import { findLeak, startTestEmulator } from "../../support/provider-fixture";
+import { findLeak } from "../../support/provider-fixture";
 import {
   allErrors,
   checkAgreement,
-  DeclaredOwner,
+  E2eStack,
   errorsFor,
-  FAST_RETRY_CONFIG,
   lastSeq,
   printSummary,
-  ReliabilityStack,
+  PROGRAMS,
   requestFigures,
   requestsSince,
-} from "./support";
+  startEmulatorStack,
+  type DeclaredOwner,
+} from "../harness";
 
 const OWNER_COUNT = 20;
 const RUN_TIMEOUT_MS = 120_000;
 
 let emulator: C1Emulator;
-let stack: ReliabilityStack;
+let stack: E2eStack;
 let clientId: string;
 let clientSecret: string;
 const declared: DeclaredOwner[] = [];
@@ -42,16 +43,8 @@ async function snapshot() {
 }
 
 beforeAll(async () => {
-  ({ emulator, clientId, clientSecret } = await startTestEmulator());
+  ({ emulator, clientId, clientSecret, e2e: stack } = await startEmulatorStack({ programDir: PROGRAMS.reliability, transpileOnly: true }));
   for (let index = 0; index < OWNER_COUNT + 4; index++) emulator.store.addUser({ id: `u-tok-${String(index).padStart(2, "0")}` });
-  stack = await ReliabilityStack.create({
-    config: {
-      "conductorone:serverUrl": { value: emulator.url },
-      "conductorone:clientId": { value: clientId },
-      "conductorone:clientSecret": { value: clientSecret, secret: true },
-      ...Object.fromEntries(Object.entries(FAST_RETRY_CONFIG).map(([key, value]) => [key, { value }])),
-    },
-  });
 });
 
 afterAll(async () => {
@@ -111,7 +104,7 @@ describe.sequential("token trouble during real engine runs", () => {
       const run = await stack.up();
       expect(run.code).not.toBe(0);
       const errors = errorsFor(run, `tok-${OWNER_COUNT + 1}`);
-      // FAST_RETRY_CONFIG allows 3 retries: 4 attempts in all.
+      // FAST_RETRY allows 3 retries: 4 attempts in all.
       expect(errors).toContain(
         `could not get a C1 access token (client credentials for client ${clientId}): POST ${TOKEN_PATH} failed: 503 Service Unavailable (after 4 attempts)`,
       );
