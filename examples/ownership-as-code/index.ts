@@ -1,19 +1,20 @@
 /**
  * The root stack's program: connector ownership as code. It reads the ownership document from
  * stack config (`owners` in Pulumi.<stack>.yaml, see ownership-document.ts), checks all of it
- * before declaring anything, and declares one ConnectorUserOwner per owner, named after its keys,
- * except in roles marked `exclusive: true`: each of those is one ConnectorUserOwners, the whole set.
+ * before declaring anything, and declares one ConnectorUserOwners per role, named after its keys
+ * (`app/connector/role`): the role is the document's unit, so a tenant of 2,000 owners over 700
+ * roles is 700 engine resources, and a refresh reads each role with one list request per page.
+ * A role marked `exclusive: true` is the whole truth (owners added in C1 outside the document are
+ * drift, and removed); any other role manages only the users it lists and leaves other owners alone.
  *
  * The provider's settings come from stack config (`conductorone:*`) or the CONDUCTORONE_* env vars.
  */
 import * as pulumi from "@pulumi/pulumi";
-// In your own project: import { ConnectorUserOwner, ConnectorUserOwners } from "pulumi-conductorone-owners";
-import { ConnectorUserOwner, ConnectorUserOwners } from "../../provider";
+// As in your own project. In this repo, `npm run pulumi` builds provider/ into node_modules first.
+import { ConnectorUserOwners } from "pulumi-conductorone-owners";
 import {
-  listDeclaredOwners,
   OWNERSHIP_DOCUMENT_KEY,
   OwnershipDocumentError,
-  ownerResourceName,
   ownerSetResourceName,
   readOwnershipDocument,
   summarizeOwnership,
@@ -34,14 +35,10 @@ function readDocument(): DeclaredRole[] {
 
 const roles = readDocument();
 
-const owners = listDeclaredOwners(roles.filter((role) => !role.exclusive)).map((owner) => {
-  const { appId, connectorId, roleSlug, userId } = owner;
-  return new ConnectorUserOwner(ownerResourceName(owner), { appId, connectorId, roleSlug, userId });
-});
-
-const exclusiveRoles = roles
-  .filter((role) => role.exclusive)
-  .map(({ appId, connectorId, roleSlug, userIds }) => new ConnectorUserOwners(ownerSetResourceName({ appId, connectorId, roleSlug }), { appId, connectorId, roleSlug, userIds }));
+const roleResources = roles.map(
+  ({ appId, connectorId, roleSlug, userIds, exclusive }) =>
+    new ConnectorUserOwners(ownerSetResourceName({ appId, connectorId, roleSlug }), { appId, connectorId, roleSlug, userIds, exclusive }),
+);
 
 interface OwnedRow {
   appId: string;
@@ -51,19 +48,14 @@ interface OwnedRow {
   email?: string;
 }
 
-const singleRows = owners.map((owner) =>
-  pulumi.all([owner.appId, owner.connectorId, owner.roleSlug, owner.userId, owner.user]).apply(([appId, connectorId, roleSlug, userId, user]): OwnedRow[] => [
-    { appId, connectorId, roleSlug, userId, email: user?.email },
-  ]),
-);
-const setRows = exclusiveRoles.map((set) =>
+const rows = roleResources.map((set) =>
   pulumi.all([set.appId, set.connectorId, set.roleSlug, set.owners]).apply(([appId, connectorId, roleSlug, members]): OwnedRow[] =>
     members.map((member) => ({ appId, connectorId, roleSlug, userId: member.userId, email: member.user?.email })),
   ),
 );
 
-/** What is owned, as C1 reports it: app -> connector -> role -> the owners' emails. */
-export const ownership = pulumi.all([...singleRows, ...setRows]).apply((rows) => summarizeOwnership(rows.flat()));
+/** What is owned, as C1 reports it: app -> connector -> role -> the managed owners' emails. */
+export const ownership = pulumi.all(rows).apply((owned) => summarizeOwnership(owned.flat()));
 
 /** How many owners the stack manages. */
-export const ownerCount = pulumi.all([...singleRows, ...setRows]).apply((rows) => rows.flat().length);
+export const ownerCount = pulumi.all(rows).apply((owned) => owned.flat().length);

@@ -38,8 +38,9 @@ export interface DeclaredRole {
   /** The role's user ids, in document order. */
   userIds: string[];
   /**
-   * True when nobody but `userIds` may own the role: it is declared as one ConnectorUserOwners (the
-   * whole set), so owners added in C1 outside the document show as drift and are removed.
+   * True when nobody but `userIds` may own the role: owners added in C1 outside the document show
+   * as drift and are removed. False (the document's default): the role's other owners are left
+   * alone. Either way the role is one ConnectorUserOwners.
    */
   exclusive: boolean;
   /** Where the role is in the document, e.g. `owners.app-payroll.conn-okta.owner`. */

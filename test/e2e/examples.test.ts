@@ -154,8 +154,10 @@ describe("the gitops workflows' pulumi commands on the root stack", () => {
     async () => {
       const result = await runWorkflow("ownership-preview.yml");
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toMatch(/\+ 7 to create/);
-      expect(result.stdout).toContain("app-payroll/conn-okta/owner/u-alice");
+      // One resource per role (5) and the stack; --diff names each user id to be added.
+      expect(result.stdout).toMatch(/\+ 6 to create/);
+      expect(result.stdout).toContain("app-payroll/conn-okta/owner");
+      expect(result.stdout).toContain('"u-alice"');
       expect(emulator.store.listOwners()).toEqual([]);
       expect(apiWrites(emulator)).toEqual([]);
     },
@@ -167,7 +169,7 @@ describe("the gitops workflows' pulumi commands on the root stack", () => {
     async () => {
       const result = await runWorkflow("ownership-deploy.yml");
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toMatch(/\+ 7 created/);
+      expect(result.stdout).toMatch(/\+ 6 created/);
       expect(emulator.store.listOwners()).toHaveLength(6);
     },
     STEP_TIMEOUT,
@@ -189,7 +191,9 @@ describe("the gitops workflows' pulumi commands on the root stack", () => {
       const requestsBefore = emulator.requests.length;
       const result = await runWorkflow("ownership-drift.yml");
       expect(result.code).not.toBe(0);
-      expect(result.stdout + result.stderr).toContain("app-payroll/conn-okta/owner/u-bob");
+      // The role's resource, and (--diff) the user id that is gone from C1.
+      expect(result.stdout + result.stderr).toContain("app-payroll/conn-okta/owner");
+      expect(result.stdout + result.stderr).toContain('"u-bob"');
       expect(result.stdout + result.stderr).toMatch(/no changes were expected.* but changes were proposed/i);
       // A check only: C1 is not repaired behind anyone's back.
       expect(apiWrites(emulator, requestsBefore)).toEqual([]);
@@ -203,7 +207,7 @@ describe("the gitops workflows' pulumi commands on the root stack", () => {
     async () => {
       const deploy = await runWorkflow("ownership-deploy.yml");
       expect(deploy.code, deploy.stderr).toBe(0);
-      expect(deploy.stdout).toMatch(/\+ 1 created/);
+      expect(deploy.stdout).toMatch(/~ 1 updated/);
       expect(emulator.store.hasOwner("app-payroll", "conn-okta", "owner", "u-bob")).toBe(true);
       const drift = await runWorkflow("ownership-drift.yml");
       expect(drift.code, drift.stdout + drift.stderr).toBe(0);

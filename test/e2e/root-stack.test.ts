@@ -1,7 +1,7 @@
 /**
  * The root stack (Pulumi.yaml at the top of the repo) with the real Pulumi CLI against the
- * emulator: the ownership document in Pulumi.<stack>.yaml becomes one ConnectorUserOwner per
- * owner, named after its keys, so only real additions and removals change anything.
+ * emulator: the ownership document in Pulumi.<stack>.yaml becomes one ConnectorUserOwners per
+ * role, named after its keys, so only real additions and removals change anything.
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,12 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../scripts/c1-emulator";
 import { startTestEmulator } from "../support/provider-fixture";
 import { readDemoDocument, ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
-import { E2eStack, OWNER_TYPE, runProcess, startEmulatorStack, type ProcessResult } from "./harness";
+import { E2eStack, runProcess, startEmulatorStack, type ProcessResult } from "./harness";
+
+const SET_TYPE = "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwners";
 
 const STEP_TIMEOUT = 180_000;
 
 const key = (appId: string, connectorId: string, roleSlug: string, userId: string) => ({ appId, connectorId, roleSlug, userId });
 const sortKeys = (keys: object[]) => keys.map((entry) => JSON.stringify(entry)).sort();
+
+/** The roles Pulumi.demo.yaml declares, one resource each. */
+const DEMO_ROLES = ["app-github/conn-github/admin", "app-github/conn-github/owner", "app-payroll/conn-okta/admin", "app-payroll/conn-okta/owner", "app-payroll/conn-workday/owner"];
 
 /** What Pulumi.demo.yaml declares. */
 const DEMO_OWNERS = [
@@ -41,24 +46,32 @@ afterAll(async () => {
 });
 
 /** Steps planned by a preview of the current document, as "op name". */
-async function previewSteps(): Promise<string[]> {
+async function previewSteps(options: { refresh?: boolean } = {}): Promise<string[]> {
   const since = e2e.events.length;
-  await e2e.stack.preview(e2e.recording());
+  await e2e.stack.preview({ ...e2e.recording(), ...options });
   return e2e.plannedSteps(since);
+}
+
+/** POSTs and DELETEs sent to C1 since log entry `since`, as "METHOD user". */
+function writesSince(since: number): string[] {
+  return emulator.requests
+    .slice(since)
+    .filter((entry) => entry.kind === "api" && entry.method !== "GET")
+    .map((entry) => `${entry.method} ${entry.path.split("/").pop()}`);
 }
 
 describe("the root stack", () => {
   it(
-    "up with the demo document creates one owner per user, named after its keys",
+    "up with the demo document creates one resource per role, named after its keys",
     async () => {
       const result = await e2e.stack.up(e2e.recording());
-      expect(result.summary.resourceChanges).toEqual({ create: 7 });
+      expect(result.summary.resourceChanges).toEqual({ create: DEMO_ROLES.length + 1 }); // and the stack
       expect(sortKeys(emulator.store.listOwners())).toEqual(sortKeys(DEMO_OWNERS));
       const exported = await e2e.stack.exportStack();
-      const names = (exported.deployment.resources as Array<{ type: string; urn: string }>)
-        .filter((resource) => resource.type === OWNER_TYPE)
-        .map((resource) => resource.urn.split("::").pop());
-      expect(names.sort()).toEqual(DEMO_OWNERS.map((owner) => `${owner.appId}/${owner.connectorId}/${owner.roleSlug}/${owner.userId}`).sort());
+      const resources = exported.deployment.resources as Array<{ type: string; urn: string }>;
+      const names = resources.filter((resource) => resource.type === SET_TYPE).map((resource) => resource.urn.split("::").pop());
+      expect(names.sort()).toEqual(DEMO_ROLES);
+      expect(resources.filter((resource) => resource.type.startsWith("pulumi-nodejs:dynamic/") && resource.type !== SET_TYPE)).toEqual([]);
     },
     STEP_TIMEOUT,
   );
@@ -91,28 +104,32 @@ describe("the root stack", () => {
   );
 
   it(
-    "an added user is one create, at the path `pulumi config set --path` takes",
+    "an added user is one update of its role and one POST, at the path `pulumi config set --path` takes",
     async () => {
       const set = await e2e.run(["config", "set", "--path", "owners.app-payroll.conn-okta.owner[2]", "u-dave"]);
       expect(set.code, set.stderr).toBe(0);
-      expect(await previewSteps()).toEqual(["create app-payroll/conn-okta/owner/u-dave"]);
+      expect(await previewSteps()).toEqual(["update app-payroll/conn-okta/owner"]);
+      const since = emulator.requests.length;
       const result = await e2e.stack.up(e2e.recording());
-      expect(result.summary.resourceChanges).toEqual({ create: 1, same: 7 }); // 6 owners and the stack itself
+      expect(result.summary.resourceChanges).toEqual({ update: 1, same: DEMO_ROLES.length }); // 4 roles and the stack itself
+      expect(writesSince(since)).toEqual(["POST u-dave"]);
       expect(emulator.store.hasOwner("app-payroll", "conn-okta", "owner", "u-dave")).toBe(true);
     },
     STEP_TIMEOUT,
   );
 
   it(
-    "a removed user is one delete",
+    "a removed user is one update of its role and one DELETE",
     async () => {
       await writeOwnershipDocument(e2e, {
         "app-payroll": { "conn-okta": { owner: ["u-alice", "u-dave"], admin: ["u-carol"] }, "conn-workday": { owner: ["u-carol"] } },
         "app-github": { "conn-github": { owner: ["u-dave"], admin: ["u-erin"] } },
       });
-      expect(await previewSteps()).toEqual(["delete app-payroll/conn-okta/owner/u-bob"]);
+      expect(await previewSteps()).toEqual(["update app-payroll/conn-okta/owner"]);
+      const since = emulator.requests.length;
       const result = await e2e.stack.up(e2e.recording());
-      expect(result.summary.resourceChanges).toEqual({ delete: 1, same: 7 });
+      expect(result.summary.resourceChanges).toEqual({ update: 1, same: DEMO_ROLES.length });
+      expect(writesSince(since)).toEqual(["DELETE u-bob"]);
       expect(emulator.store.hasOwner("app-payroll", "conn-okta", "owner", "u-bob")).toBe(false);
       expect(emulator.store.listOwners()).toHaveLength(6);
     },
@@ -163,18 +180,33 @@ describe("the root stack", () => {
   );
 
   it(
-    "a role switched to exclusive becomes one ConnectorUserOwners that removes owners added outside the document",
+    "a role that is not exclusive never reports or removes an owner added outside the document",
+    async () => {
+      await writeOwnershipDocument(e2e, await readDemoDocument());
+      await e2e.stack.up(e2e.recording());
+      emulator.store.addOwner("app-github", "conn-github", "owner", "u-erin");
+      expect(await previewSteps({ refresh: true })).toEqual([]);
+      const since = emulator.requests.length;
+      await e2e.stack.up({ ...e2e.recording(), refresh: true });
+      expect(writesSince(since)).toEqual([]);
+      expect(emulator.store.hasOwner("app-github", "conn-github", "owner", "u-erin")).toBe(true);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    "a role switched to exclusive is an in-place update of its resource that removes owners added outside the document",
     async () => {
       const document = (await readDemoDocument()) as Record<string, Record<string, Record<string, unknown>>>;
       document["app-github"]["conn-github"].owner = { users: ["u-dave"], exclusive: true };
       await writeOwnershipDocument(e2e, document);
+      expect(await previewSteps()).toEqual(["update app-github/conn-github/owner"]);
       await e2e.stack.up(e2e.recording());
-      // Moving the role to a set never drops its owner, though the single resource is deleted.
+      // u-erin, added outside the document while the role was not exclusive, goes now.
       expect(emulator.store.hasOwner("app-github", "conn-github", "owner", "u-dave")).toBe(true);
+      expect(emulator.store.hasOwner("app-github", "conn-github", "owner", "u-erin")).toBe(false);
       emulator.store.addOwner("app-github", "conn-github", "owner", "u-erin");
-      const since = e2e.events.length;
-      await e2e.stack.preview({ ...e2e.recording(), refresh: true });
-      expect(e2e.plannedSteps(since)).toEqual(["update app-github/conn-github/owner"]);
+      expect(await previewSteps({ refresh: true })).toEqual(["update app-github/conn-github/owner"]);
       await e2e.stack.up({ ...e2e.recording(), refresh: true });
       expect(emulator.store.listOwners({ appId: "app-github", connectorId: "conn-github", roleSlug: "owner" })).toEqual([
         key("app-github", "conn-github", "owner", "u-dave"),
@@ -263,8 +295,8 @@ describe("the demo stack, as the README walks through it", () => {
       expect(codes.map((code, index) => (index === 4 ? code !== 0 : code === 0)), results.map((r, i) => `${README_DEMO_COMMANDS[i]}\n${r.stdout}${r.stderr}`).join("\n")).toEqual(
         README_DEMO_COMMANDS.map(() => true),
       );
-      expect(output(4)).toContain("app-payroll/conn-okta/owner/u-bob");
-      expect(output(5)).toMatch(/\+ 1 created/);
+      expect(output(4)).toContain("app-payroll/conn-okta/owner");
+      expect(output(5)).toMatch(/~ 1 updated/);
       expect(emulator.store.listOwners()).toEqual([]);
       expect(await readFile(demoFile, "utf8")).toBe(demoText);
     },

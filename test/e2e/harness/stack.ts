@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
@@ -240,6 +240,19 @@ export class E2eStack {
   /** Every file of the backend (state, history, backups, locks) as text. */
   rawBackendText(): Promise<string> {
     return readTreeText(this.backendDir);
+  }
+
+  /**
+   * The same stack (name, backend, config) run from another program of the same project name, as
+   * when a project's program changes between releases. Its config file is copied over; dispose the
+   * returned stack: it removes both config files, the stack and the backend.
+   */
+  async movedTo(programDir: string): Promise<E2eStack> {
+    const file = `Pulumi.${this.stackName}.yaml`;
+    await copyFile(path.join(this.programDir, file), path.join(programDir, file));
+    await rm(path.join(this.programDir, file), { force: true });
+    const stack = await LocalWorkspace.selectStack({ stackName: this.stackName, workDir: programDir }, { envVars: this.env });
+    return new E2eStack(stack, this.stackName, programDir, this.projectName, this.workDir, this.env);
   }
 
   /** Ends the strays, removes the stack and its settings file, and deletes the backend. */

@@ -92,7 +92,7 @@ describe("the GitOps workflows", () => {
     const workflow = workflowNamed(workflows, "ownership-preview.yml");
     expect(workflow.on).toEqual({ pull_request: { branches: ["main"] } });
     expect(pulumiActionSteps(workflow).map((step) => step.with)).toEqual([
-      { command: "preview", "stack-name": "prod", refresh: true, "comment-on-pr": true, "pulumi-version-file": ".pulumi-version" },
+      { command: "preview", "stack-name": "prod", refresh: true, diff: true, "comment-on-pr": true, "pulumi-version-file": ".pulumi-version" },
     ]);
   });
 
@@ -113,7 +113,7 @@ describe("the GitOps workflows", () => {
     expect(schedule).toHaveLength(1);
     expect(schedule[0]!.cron.split(" ")).toHaveLength(5);
     const check = stepsOf(workflow).find((step) => step.run?.includes("pulumi refresh"));
-    expect(check?.run?.trim()).toBe("pulumi refresh --preview-only --expect-no-changes --stack prod");
+    expect(check?.run?.trim()).toBe("pulumi refresh --preview-only --expect-no-changes --diff --stack prod");
     // Nothing may swallow the exit code that reports drift.
     expect(check).not.toHaveProperty("continue-on-error");
     expect(check?.run).not.toMatch(/\|\||; *true|set \+e/);
@@ -123,8 +123,8 @@ describe("the GitOps workflows", () => {
     const commands = workflows.flatMap(pulumiCommandsOf).map(({ file, args, stack }) => ({ file, command: args.join(" "), stack }));
     expect(commands).toEqual([
       { file: "ownership-deploy.yml", command: "up --yes --skip-preview --refresh", stack: "prod" },
-      { file: "ownership-drift.yml", command: "refresh --preview-only --expect-no-changes", stack: "prod" },
-      { file: "ownership-preview.yml", command: "preview --refresh", stack: "prod" },
+      { file: "ownership-drift.yml", command: "refresh --preview-only --expect-no-changes --diff", stack: "prod" },
+      { file: "ownership-preview.yml", command: "preview --refresh --diff", stack: "prod" },
     ]);
   });
 });
