@@ -4,13 +4,12 @@
  * Every output, the exported stack and the raw backend files are searched for the client secret,
  * its encoded key, the private key (`d` of the JWK) and every access token the emulator issued.
  *
- * What is true with Pulumi 3.259: the provider never prints any of them, and the state holds only
- * ciphertext. But from -v=9 up the ENGINE logs each provider's Configure request property by
- * property, and a secret stack config value is logged in clear text inside its secret envelope
- * (`...Configure().inputs]: value={secret-token:...}`). It reaches stderr (with --logtostderr) or
- * the log files in the temp dir, never the normal output. Credentials from env vars are not part
- * of Configure and do not appear at any verbosity. So: never run -v>=9 where logs are kept (CI)
- * with credentials in stack config; for verbose debugging pass them as env vars.
+ * What is true with the pinned Pulumi 3.276: none of them appears anywhere, at any verbosity; the
+ * state holds only ciphertext. (With 3.259, from -v=9 up the ENGINE logged each provider's
+ * Configure request property by property, a secret stack config value in clear text inside its
+ * secret envelope, `...Configure().inputs]: value={secret-token:...}`; 3.276 no longer does, which
+ * this test checks, so the README's advice for older CLIs stays true only of them.) Credentials
+ * from env vars are not part of Configure and never appeared at any verbosity.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../../scripts/c1-emulator";
@@ -25,8 +24,11 @@ const owners: DeclaredOwner[] = [
   { name: "payroll-admin-bob", appId: "app-payroll", connectorId: "conn-okta", roleSlug: "admin", userId: "u-bob" },
 ];
 
-/** The engine's one known leak: a secret config value in its log of a provider's Configure request. */
-const CONFIGURE_LOG_LINE = /"msg":"Marshaling property for RPC\[Provider\[0x[0-9a-f]+\]\.Configure\(\)\.inputs\]: value=\{secret-token:conductorone\.com:v1:[A-Za-z0-9_-]+\}","v":9\}$/;
+/**
+ * The engine's log of a provider's Configure call, where Pulumi 3.259 went on to log each input,
+ * secret config in clear (`Marshaling property for RPC[...Configure().inputs]: value={secret-token:...}`).
+ */
+const CONFIGURE_LOG_LINE = /\.Configure\(\) executing/;
 
 let emulator: C1Emulator;
 let clientId: string;
@@ -67,7 +69,7 @@ async function runVerboseLifecycle(stack: E2eStack, commands: string[][] = LIFEC
 }
 
 describe.sequential("secrets at -v=11 --logtostderr --logflow --debug", () => {
-  it("client credentials as secret stack config: only the engine's Configure log line at -v>=9 shows the client secret", async () => {
+  it("client credentials as secret stack config: nothing anywhere, even in the engine's -v=11 log of Configure", async () => {
     const stack = await E2eStack.create({
       programDir: PROGRAMS.reliability,
       transpileOnly: true,
@@ -83,12 +85,11 @@ describe.sequential("secrets at -v=11 --logtostderr --logflow --debug", () => {
         expect(leakingLines(run.stdout), `pulumi ${run.args[0]} stdout`).toEqual([]);
         expect(leakingLines(JSON.stringify(run.events)), `pulumi ${run.args[0]} events`).toEqual([]);
       }
-      // The -v=11 log on stderr: only the engine's Configure lines, and only the client secret
-      // itself (never the private key alone, never an access token).
+      // The -v=11 log on stderr: the engine still logs the Configure calls (so the search covers
+      // where 3.259 leaked), but no secret, no key, no token is in it.
       const stderrLeaks = runs.flatMap((run) => leakingLines(run.stderr).map((line) => ({ command: run.args[0], line })));
-      for (const { command, line } of stderrLeaks) expect(line, `pulumi ${command} stderr`).toMatch(CONFIGURE_LOG_LINE);
-      const leakedValues = new Set(stderrLeaks.flatMap(({ line }) => secrets().filter((secret) => line.includes(secret))));
-      expect([...leakedValues].every((value) => value === clientSecret || clientSecret.includes(value))).toBe(true);
+      expect(stderrLeaks).toEqual([]);
+      expect(runs.map((run) => run.stderr).join("\n")).toMatch(CONFIGURE_LOG_LINE);
       expect(findLeak(runs.map((run) => run.stderr).join("\n"), emulator.issuedTokens())).toBeUndefined();
       // State: ciphertext only, in the exported stack and in every raw backend file.
       expect(findLeak(JSON.stringify(await stack.exportDeployment()), secrets())).toBeUndefined();
@@ -109,7 +110,6 @@ describe.sequential("secrets at -v=11 --logtostderr --logflow --debug", () => {
         leakingLinesAtV8: 0,
         stateLeaks: 0,
       });
-      expect(stderrLeaks.length, "the engine no longer logs Configure secrets at -v=9: update the README's advice").toBeGreaterThan(0);
     } finally {
       await stack.dispose();
     }
