@@ -46,6 +46,8 @@ export class ProviderProcessWatch {
   private readonly providers = new Map<number, ProviderProcess>();
   /** The root and its descendants seen so far. */
   private readonly tree: Set<number>;
+  /** The parent of each descendant in `tree`. */
+  private readonly parents = new Map<number, number>();
   /** Pids already classified as not provider processes (unrelated ones, or other descendants). */
   private readonly settled = new Set<number>();
   private readonly rootStart: number;
@@ -82,14 +84,17 @@ export class ProviderProcessWatch {
         continue;
       }
       this.tree.add(pid);
+      this.parents.set(pid, Number(fields[1]));
     }
     for (const pid of this.tree) {
       if (pid === this.rootPid || this.providers.has(pid) || this.settled.has(pid)) continue;
       const command = readText(`/proc/${pid}/cmdline`);
       if (command === undefined) continue;
       if (command.split("\0").slice(1).some((arg) => PROVIDER_SCRIPT.test(arg))) this.providers.set(pid, { pid, peakKb: 0, cpuMs: 0 });
-      // The plugin starts as a shell script that execs node: look again until it has.
-      else if (!command.includes(PLUGIN_SCRIPT)) this.settled.add(pid);
+      // The plugin starts as a shell script that execs node: look again until it has. So does a
+      // process caught before its exec (it still shows its parent's command line) or during it
+      // (an empty one), or it would never be seen again.
+      else if (!command.includes(PLUGIN_SCRIPT) && command !== "" && command !== readText(`/proc/${this.parents.get(pid)}/cmdline`)) this.settled.add(pid);
     }
     for (const provider of this.providers.values()) {
       const peak = /^VmHWM:\s+(\d+) kB$/m.exec(readText(`/proc/${provider.pid}/status`) ?? "");

@@ -1,7 +1,9 @@
 /**
- * `npm run bench`: ConnectorUserOwner stacks measured against the engine's own floor.
+ * `npm run bench`: ConnectorUserOwner stacks, or the root stack's ownership document
+ * (`--program root`), measured against the engine's own floor.
  *
  *   npm run bench                                   # quick form: N=10, latency 0 and 50 ms, 3 rounds
+ *   npm run bench -- --program root --owners 100,1000,2000 --rounds 1 --skip-checkpoints on
  *   npm run bench -- --sizes 10,100,500 --latency 0,50 --rounds 3 --json results.json
  *   npm run bench -- --provider source               # the repo's sources instead of the packed package
  *   npm run bench -- --sizes 100 --latency 0,50 --rounds 1 --cpu-prof-dir /tmp/node-prof --engine-prof-dir /tmp/go-prof
@@ -17,15 +19,19 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, platform, release, tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { ProviderFrom, runBenchmark } from "./benchmark";
+import { BenchProgram, ProviderFrom, runBenchmark } from "./benchmark";
 import { buildReport, BenchmarkReport, Environment, formatReport } from "./report";
 
 /** What the command line asks for. */
 export interface RunOptions {
+  program: BenchProgram;
   providerFrom: ProviderFrom;
+  /** Owners per stack. */
   sizes: number[];
   latencies: number[];
   rounds: number;
+  /** Without (false) and/or with (true) PULUMI_SKIP_CHECKPOINTS=true, in this order per round. */
+  skipCheckpoints: boolean[];
   jsonPath: string;
   traceDir?: string;
   cpuProfileDir?: string;
@@ -35,11 +41,20 @@ export interface RunOptions {
 /** The quick form: small enough to run in the test suite. */
 export const QUICK_FORM = { sizes: [10], latencies: [0, 50], rounds: 3 } as const;
 
+/** The defaults of `--program root`: the size and latency of its targets, each case with and without checkpoints. */
+export const ROOT_DEFAULTS = { sizes: [100], latencies: [0], rounds: 3, skipCheckpoints: "both" } as const;
+
+/** What `--skip-checkpoints` takes, and the checkpoint modes each runs. */
+const SKIP_CHECKPOINTS_MODES: Readonly<Record<string, boolean[]>> = { off: [false], on: [true], both: [false, true] };
+
 /** The flags `parseArgs` accepts; every value flag takes one value, as `--flag VALUE` or `--flag=VALUE`. */
 const FLAGS = {
+  program: { type: "string" },
   sizes: { type: "string" },
+  owners: { type: "string" },
   latency: { type: "string" },
   rounds: { type: "string" },
+  "skip-checkpoints": { type: "string" },
   provider: { type: "string" },
   json: { type: "string" },
   "trace-dir": { type: "string" },
@@ -51,10 +66,19 @@ const FLAGS = {
 /** What `--help` prints. */
 export const USAGE = `usage: npm run bench -- [options]
 
-  --sizes N,N,...        owners per stack (whole numbers >= 1; default ${QUICK_FORM.sizes.join(",")})
-  --latency MS,MS,...    emulator latency in ms (whole numbers >= 0; default ${QUICK_FORM.latencies.join(",")})
+  --program KIND         what is measured against the floor (N single no-op resources):
+                           "owners" (default): N single ConnectorUserOwner resources (bench/programs/owners)
+                           "root": the root stack (Pulumi.yaml, examples/ownership-as-code) with a
+                             document of N owners over about N/3 roles of 2-4 users, every 10th role
+                             exclusive: one ConnectorUserOwners per role, from the package
+                             scripts/with-toolchain.sh stages in node_modules
+  --sizes N,N,...        owners per stack (whole numbers >= 1; default ${QUICK_FORM.sizes.join(",")}, with --program root ${ROOT_DEFAULTS.sizes.join(",")})
+  --owners N,N,...       the same as --sizes (give one of the two)
+  --latency MS,MS,...    emulator latency in ms (whole numbers >= 0; default ${QUICK_FORM.latencies.join(",")}, with --program root ${ROOT_DEFAULTS.latencies.join(",")})
   --rounds N             rounds per size and latency (whole number >= 1; default ${QUICK_FORM.rounds})
-  --provider KIND        "package" (the packed package, default) or "source" (the repo's sources)
+  --skip-checkpoints M   run both stacks with PULUMI_SKIP_CHECKPOINTS=true: "off", "on" or "both"
+                         (each round without, then with; default off, with --program root ${ROOT_DEFAULTS.skipCheckpoints})
+  --provider KIND        --program owners only: "package" (the packed package, default) or "source" (the repo's sources)
   --json PATH            where to write the JSON report (default: bench-results.json in the temp directory)
   --trace-dir DIR        write engine traces there (pulumi --tracing file:; large)
   --cpu-prof-dir DIR     write CPU profiles of the program and the provider process there
@@ -107,24 +131,44 @@ export function isHelpRequested(argv: string[]): boolean {
 }
 
 /**
- * Parses `--sizes 10,100 --latency 0,50 --rounds 3 --provider package|source --json PATH
- * --trace-dir DIR --cpu-prof-dir DIR --engine-prof-dir DIR` (each also as `--flag=VALUE`; the last
- * of a repeated flag wins). @throws UsageError for an unknown flag, a missing or bad value, an
- * argument that is not a flag, or `--help`.
+ * Parses `--program owners|root --sizes 10,100 (or --owners 10,100) --latency 0,50 --rounds 3
+ * --skip-checkpoints off|on|both --provider package|source --json PATH --trace-dir DIR
+ * --cpu-prof-dir DIR --engine-prof-dir DIR` (each also as `--flag=VALUE`; the last of a repeated
+ * flag wins). @throws UsageError for an unknown flag, a missing or bad value, an argument that is
+ * not a flag, both --sizes and --owners, --provider with --program root, or `--help`.
  */
 export function parseRunOptions(argv: string[]): RunOptions {
   const flags = readFlags(argv);
   if (flags.help) throw new UsageError("--help asks for the usage, not a run");
+  if (flags.program !== undefined && flags.program !== "owners" && flags.program !== "root") {
+    throw new UsageError(`--program takes "owners" or "root", got ${JSON.stringify(flags.program)}`);
+  }
+  const program: BenchProgram = flags.program ?? "owners";
+  const defaults = program === "root" ? ROOT_DEFAULTS : { ...QUICK_FORM, skipCheckpoints: "off" };
   const options: RunOptions = {
+    program,
     providerFrom: "package",
-    sizes: [...QUICK_FORM.sizes],
-    latencies: [...QUICK_FORM.latencies],
-    rounds: QUICK_FORM.rounds,
+    sizes: [...defaults.sizes],
+    latencies: [...defaults.latencies],
+    rounds: defaults.rounds,
+    skipCheckpoints: [...SKIP_CHECKPOINTS_MODES[defaults.skipCheckpoints]],
     jsonPath: path.join(tmpdir(), "bench-results.json"),
   };
+  if (flags.sizes !== undefined && flags.owners !== undefined) throw new UsageError("--sizes and --owners are the same flag: give one of them");
   if (flags.sizes !== undefined) options.sizes = parseList("sizes", flags.sizes, 1);
+  if (flags.owners !== undefined) options.sizes = parseList("owners", flags.owners, 1);
   if (flags.latency !== undefined) options.latencies = parseList("latency", flags.latency, 0);
   if (flags.rounds !== undefined) options.rounds = parseCount("rounds", flags.rounds, 1);
+  const skipCheckpoints = flags["skip-checkpoints"];
+  if (skipCheckpoints !== undefined) {
+    if (!Object.hasOwn(SKIP_CHECKPOINTS_MODES, skipCheckpoints)) {
+      throw new UsageError(`--skip-checkpoints takes "off", "on" or "both", got ${JSON.stringify(skipCheckpoints)}`);
+    }
+    options.skipCheckpoints = [...SKIP_CHECKPOINTS_MODES[skipCheckpoints]];
+  }
+  if (flags.provider !== undefined && program === "root") {
+    throw new UsageError("--provider applies to --program owners only: the root stack imports the package staged in node_modules");
+  }
   if (flags.provider !== undefined) {
     if (flags.provider !== "package" && flags.provider !== "source") {
       throw new UsageError(`--provider takes "package" or "source", got ${JSON.stringify(flags.provider)}`);
@@ -173,9 +217,11 @@ export async function main(argv: string[]): Promise<BenchmarkReport> {
   for (const dir of [options.traceDir, options.cpuProfileDir, options.engineProfileDir]) if (dir) mkdirSync(dir, { recursive: true });
   const samples = await runBenchmark({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
   const report = buildReport(samples, environment, {
+    program: options.program,
     sizes: options.sizes,
     latencies: options.latencies,
     rounds: options.rounds,
+    skipCheckpoints: options.skipCheckpoints,
     providerFrom: options.providerFrom,
   });
   mkdirSync(path.dirname(options.jsonPath), { recursive: true });

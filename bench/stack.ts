@@ -5,9 +5,10 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { copyFile, readFile, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
+import { parseDocument } from "yaml";
 import { ProviderProcess, ProviderProcessWatch } from "./process-watch";
 
 /** What one CLI run did. */
@@ -39,8 +40,9 @@ function parseChildTimes(text: string): number {
 function baseEnv(backendDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    // Provider settings come from stack config only; the engine's parallelism stays its default.
-    if (name.startsWith("CONDUCTORONE_") || name === "PULUMI_PARALLEL" || /^npm_/i.test(name)) continue;
+    // Provider settings come from stack config only; the engine's parallelism stays its default;
+    // checkpointing is the benchmark's choice per run (PULUMI_SKIP_CHECKPOINTS).
+    if (name.startsWith("CONDUCTORONE_") || name === "PULUMI_PARALLEL" || name === "PULUMI_SKIP_CHECKPOINTS" || /^npm_/i.test(name)) continue;
     env[name] = value;
   }
   return {
@@ -54,12 +56,30 @@ function baseEnv(backendDir: string): NodeJS.ProcessEnv {
   };
 }
 
+/** Where a stack keeps its config, and config that is not a plain string. */
+export interface BenchStackOptions {
+  /**
+   * Keep the stack's config file (Pulumi.<stack>.yaml) in this directory instead of the program
+   * directory: the commands that read config get `--config-file`, so nothing is written into the
+   * project directory (the root stack's is the repo itself, which others work in).
+   */
+  configDir?: string;
+  /** Structured values (maps, lists) by full key, written into the config file as YAML. */
+  objectConfig?: Record<string, unknown>;
+}
+
+// The commands that take --config-file (`stack init`, `stack export` and `stack rm` do not).
+const COMMANDS_READING_CONFIG = new Set(["up", "preview", "destroy", "refresh", "config"]);
+
 /** A stack of `programDir` on the file backend in `backendDir`. */
 export class BenchStack {
   private constructor(
     readonly programDir: string,
     readonly stackName: string,
     private readonly env: NodeJS.ProcessEnv,
+    /** The stack's config file: Pulumi.<stack>.yaml in the program directory or in `configDir`. */
+    readonly configFile: string,
+    private readonly configFileFlag: boolean,
   ) {}
 
   /** Creates the stack and sets its config (`secret` values are stored encrypted). */
@@ -67,23 +87,39 @@ export class BenchStack {
     programDir: string,
     backendDir: string,
     config: Record<string, { value: string; secret?: boolean }>,
+    options: BenchStackOptions = {},
   ): Promise<BenchStack> {
-    const stack = new BenchStack(programDir, `bench-${randomBytes(4).toString("hex")}`, baseEnv(backendDir));
-    await stack.mustRun(["stack", "init", stack.stackName, "--non-interactive", "--cwd", programDir], {}, false);
+    const stackName = `bench-${randomBytes(4).toString("hex")}`;
+    const configDir = options.configDir ?? programDir;
+    const configFile = path.join(configDir, `Pulumi.${stackName}.yaml`);
+    const stack = new BenchStack(programDir, stackName, baseEnv(backendDir), configFile, options.configDir !== undefined);
+    if (options.configDir !== undefined) {
+      // `stack init` writes the config file (its encryptionsalt) beside the project file it finds,
+      // and takes no --config-file: give it a copy of the project file (same project name).
+      await copyFile(path.join(programDir, "Pulumi.yaml"), path.join(options.configDir, "Pulumi.yaml"));
+    }
+    await stack.mustRun(["stack", "init", stackName, "--non-interactive", "--cwd", configDir], {}, false);
     const pairs = Object.entries(config).flatMap(([key, { value, secret }]) => [secret ? "--secret" : "--plaintext", `${key}=${value}`]);
-    await stack.mustRun(["config", "set-all", ...pairs, ...stack.stackArgs()]);
+    await stack.mustRun(["config", "set-all", ...pairs]);
+    if (options.objectConfig !== undefined) {
+      // As YAML in the file, as a person writes a document: no command-line length limit.
+      const yaml = parseDocument(await readFile(configFile, "utf8"));
+      for (const [key, value] of Object.entries(options.objectConfig)) yaml.setIn(["config", key], yaml.createNode(value));
+      await writeFile(configFile, yaml.toString());
+    }
     return stack;
   }
 
-  private stackArgs(): string[] {
-    return ["--stack", this.stackName, "--cwd", this.programDir, "--non-interactive"];
+  private stackArgs(command: string | undefined): string[] {
+    const configFile = this.configFileFlag && command !== undefined && COMMANDS_READING_CONFIG.has(command) ? ["--config-file", this.configFile] : [];
+    return ["--stack", this.stackName, "--cwd", this.programDir, ...configFile, "--non-interactive"];
   }
 
-  /** Runs `pulumi ARGS --stack NAME --cwd DIR --non-interactive --color never`, timed and watched. */
+  /** Runs `pulumi ARGS --stack NAME --cwd DIR [--config-file FILE] --non-interactive --color never`, timed and watched. */
   run(args: string[], extraEnv: Record<string, string> = {}, onStack = true): Promise<CliRun> {
     return new Promise((resolve, reject) => {
       const started = performance.now();
-      const cliArgs = [...args, ...(onStack ? this.stackArgs() : []), "--color", "never"];
+      const cliArgs = [...args, ...(onStack ? this.stackArgs(args[0]) : []), "--color", "never"];
       const child = spawn("bash", ["-c", TIMED_CLI, "bash", ...cliArgs], {
         env: { ...this.env, ...extraEnv },
         stdio: ["ignore", "pipe", "pipe", "pipe"],
@@ -122,9 +158,10 @@ export class BenchStack {
     return (JSON.parse(result.stdout) as { deployment: { resources?: [] } }).deployment;
   }
 
-  /** Removes the stack (and whatever it still holds) and its config file. */
+  /** Removes the stack (and whatever it still holds) and its config file, wherever it is. */
   async dispose(): Promise<void> {
     await this.run(["stack", "rm", "--yes", "--force"]).catch(() => undefined);
+    await rm(this.configFile, { force: true });
     await rm(path.join(this.programDir, `Pulumi.${this.stackName}.yaml`), { force: true });
   }
 }
