@@ -17,7 +17,7 @@ import { C1Emulator } from "../scripts/c1-emulator";
 import type { RequestLogEntry } from "../scripts/c1-emulator";
 import type { ProviderProcess } from "./process-watch";
 import { buildBenchDocument } from "./root-document";
-import { BenchStack, CliRun } from "./stack";
+import { BenchStack, type CliRun } from "./stack";
 
 /** The operations measured, in the order a round runs them. */
 export const OPERATIONS = ["up", "preview-refresh", "drift-up", "destroy"] as const;
@@ -177,9 +177,7 @@ function runCommand(command: string, args: string[], cwd: string): Promise<void>
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} (in ${cwd}) exited with ${code}:\n${output}`)),
-    );
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} (in ${cwd}) exited with ${code}:\n${output}`))));
   });
 }
 

@@ -90,7 +90,13 @@ export class ProviderProcessWatch {
       if (pid === this.rootPid || this.providers.has(pid) || this.settled.has(pid)) continue;
       const command = readText(`/proc/${pid}/cmdline`);
       if (command === undefined) continue;
-      if (command.split("\0").slice(1).some((arg) => PROVIDER_SCRIPT.test(arg))) this.providers.set(pid, { pid, peakKb: 0, cpuMs: 0 });
+      if (
+        command
+          .split("\0")
+          .slice(1)
+          .some((arg) => PROVIDER_SCRIPT.test(arg))
+      )
+        this.providers.set(pid, { pid, peakKb: 0, cpuMs: 0 });
       // The plugin starts as a shell script that execs node: look again until it has. So does a
       // process caught before its exec (it still shows its parent's command line) or during it
       // (an empty one), or it would never be seen again.

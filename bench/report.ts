@@ -2,7 +2,16 @@
  * Turns benchmark samples into the summary people read (a table) and machines read (JSON), and
  * checks the summary against the targets of issue #6.
  */
-import { BenchmarkSamples, BenchProgram, DocumentSample, Operation, OperationSample, ProviderFrom, RequestCounts, StateSample } from "./benchmark";
+import {
+  type BenchmarkSamples,
+  type BenchProgram,
+  type DocumentSample,
+  type Operation,
+  type OperationSample,
+  type ProviderFrom,
+  type RequestCounts,
+  type StateSample,
+} from "./benchmark";
 
 /** The machine, CLI and SDK a benchmark ran on. */
 export interface Environment {
@@ -344,7 +353,7 @@ export function formatReport(report: BenchmarkReport): string {
   lines.push(
     missed.length === 0
       ? `met     requests: ${root ? "one list page per role read, one POST per owner created, one DELETE per owner deleted" : "one per create, read and delete"}, ` +
-        `one token request per run, no retries (${requestChecks.length} of ${requestChecks.length} operations)`
+          `one token request per run, no retries (${requestChecks.length} of ${requestChecks.length} operations)`
       : missed.map((check) => `MISSED  ${check.target}: ${check.measured}`).join("\n"),
   );
   return lines.join("\n");

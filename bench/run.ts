@@ -15,12 +15,12 @@
  * are reported, not failed.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, platform, release, tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { BenchProgram, ProviderFrom, runBenchmark } from "./benchmark";
-import { buildReport, BenchmarkReport, Environment, formatReport } from "./report";
+import { type BenchProgram, type ProviderFrom, runBenchmark } from "./benchmark";
+import { buildReport, type BenchmarkReport, type Environment, formatReport } from "./report";
 
 /** What the command line asks for. */
 export interface RunOptions {
@@ -120,7 +120,9 @@ function readFlags(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    const flags = Object.keys(FLAGS).map((flag) => `--${flag}`).join(", ");
+    const flags = Object.keys(FLAGS)
+      .map((flag) => `--${flag}`)
+      .join(", ");
     throw new UsageError(`${error instanceof Error ? error.message : String(error)}; the flags are ${flags}`);
   }
 }
@@ -201,7 +203,7 @@ export function describeEnvironment(): Environment {
   return {
     node: execFileSync("node", ["--version"], { encoding: "utf8" }).trim(),
     pulumiCli: execFileSync("pulumi", ["version"], { encoding: "utf8", env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } }).trim(),
-    pulumiSdk: (require(sdkManifest) as { version: string }).version,
+    pulumiSdk: (JSON.parse(readFileSync(sdkManifest, "utf8")) as { version: string }).version,
     // pulumi up/preview/destroy default --parallel to 4 x GOMAXPROCS (pkg/cmd/pulumi/operations/up.go).
     defaultParallelism: Number(process.env.PULUMI_PARALLEL) > 0 ? Number(process.env.PULUMI_PARALLEL) : 4 * cpus,
     cpus,

@@ -9,7 +9,7 @@ import { copyFile, readFile, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseDocument } from "yaml";
-import { ProviderProcess, ProviderProcessWatch } from "./process-watch";
+import { type ProviderProcess, ProviderProcessWatch } from "./process-watch";
 
 /** What one CLI run did. */
 export interface CliRun {

@@ -188,8 +188,7 @@ async function runDemo(c1: StartedEmulator, pulumi: PulumiCli): Promise<void> {
   expectExitCode(await pulumi.run(["up", "--yes"]), 0, "up --yes");
   expectEmulatorOwners(c1, DECLARED_OWNERS, "after `pulumi up`");
   notice(
-    `"4 created" is the stack itself and 3 ConnectorUserOwner resources, each named after its C1 id.\n` +
-      `  The emulator now holds exactly those 3 owners.`,
+    `"4 created" is the stack itself and 3 ConnectorUserOwner resources, each named after its C1 id.\n` + `  The emulator now holds exactly those 3 owners.`,
   );
 
   heading(2, "pulumi stack output", "The stack's outputs: the owners' emails per role, and their ids.");
@@ -213,11 +212,12 @@ async function runDemo(c1: StartedEmulator, pulumi: PulumiCli): Promise<void> {
   expectExitCode(preview, 0, "preview --refresh");
   const plannedCreate = new RegExp(`^\\s*\\+\\s+\\S+ConnectorUserOwner\\s+${ownerId(DRIFTED_OWNER)}\\s+create\\s*$`, "m");
   if (!plannedCreate.test(preview.output)) throw new DemoCheckFailed(`the preview does not plan a create of ${ownerId(DRIFTED_OWNER)}`);
-  expectEmulatorOwners(c1, DECLARED_OWNERS.filter((owner) => owner !== DRIFTED_OWNER), "after a preview");
-  notice(
-    `the preview plans one create, of ${ownerId(DRIFTED_OWNER)} (its id is [unknown] until it exists),\n` +
-      `  and changed nothing.`,
+  expectEmulatorOwners(
+    c1,
+    DECLARED_OWNERS.filter((owner) => owner !== DRIFTED_OWNER),
+    "after a preview",
   );
+  notice(`the preview plans one create, of ${ownerId(DRIFTED_OWNER)} (its id is [unknown] until it exists),\n` + `  and changed nothing.`);
 
   console.log("\nA scheduled drift job runs this instead, and fails when C1 no longer matches the state:\n");
   const driftCheck = await pulumi.run(["refresh", "--preview-only", "--expect-no-changes"]);

@@ -26,15 +26,17 @@ const byId = ConnectorUserOwner.get("owner-by-id", ownerId);
 const byTerraformId = ConnectorUserOwner.get("owner-by-terraform-id", terraformImportId);
 
 /** What C1 says about the owner read by its id. */
-export const owner = pulumi.all([byId.appId, byId.connectorId, byId.roleSlug, byId.user, byId.createdAt]).apply(([appId, connectorId, roleSlug, user, createdAt]) => ({
-  appId,
-  connectorId,
-  roleSlug,
-  email: user?.email ?? null,
-  displayName: user?.displayName ?? null,
-  status: user?.status ?? null,
-  ownerSince: createdAt ?? null,
-}));
+export const owner = pulumi
+  .all([byId.appId, byId.connectorId, byId.roleSlug, byId.user, byId.createdAt])
+  .apply(([appId, connectorId, roleSlug, user, createdAt]) => ({
+    appId,
+    connectorId,
+    roleSlug,
+    email: user?.email ?? null,
+    displayName: user?.displayName ?? null,
+    status: user?.status ?? null,
+    ownerSince: createdAt ?? null,
+  }));
 
 /** The same owner, read by its Terraform import id (the resource keeps the id it was given). */
 export const byTerraformImportId = pulumi

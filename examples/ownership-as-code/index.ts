@@ -49,9 +49,11 @@ interface OwnedRow {
 }
 
 const rows = roleResources.map((set) =>
-  pulumi.all([set.appId, set.connectorId, set.roleSlug, set.owners]).apply(([appId, connectorId, roleSlug, members]): OwnedRow[] =>
-    members.map((member) => ({ appId, connectorId, roleSlug, userId: member.userId, email: member.user?.email })),
-  ),
+  pulumi
+    .all([set.appId, set.connectorId, set.roleSlug, set.owners])
+    .apply(([appId, connectorId, roleSlug, members]): OwnedRow[] =>
+      members.map((member) => ({ appId, connectorId, roleSlug, userId: member.userId, email: member.user?.email })),
+    ),
 );
 
 /** What is owned, as C1 reports it: app -> connector -> role -> the managed owners' emails. */

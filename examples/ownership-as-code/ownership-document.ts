@@ -29,7 +29,6 @@ export const OWNERSHIP_DOCUMENT_KEY = "owners";
 /** The settings the long form of a role accepts. */
 const ROLE_SETTINGS = ["users", "exclusive"] as const;
 
-
 /** One role of one connector, as the document declares it. */
 export interface DeclaredRole {
   appId: string;

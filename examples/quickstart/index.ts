@@ -31,14 +31,12 @@ const owners = Object.entries(userIdsByRole).flatMap(([roleSlug, userIds]) =>
 );
 
 /** The owners' emails per role, as C1 reports them, e.g. { owner: ["alice@example.com", ...] }. */
-export const emailsByRole = pulumi
-  .all(owners.map((owner) => pulumi.all([owner.roleSlug, owner.user])))
-  .apply((pairs) => {
-    const byRole: Record<string, string[]> = {};
-    for (const [role, user] of pairs) (byRole[role] ??= []).push(user?.email ?? "(unknown)");
-    for (const emails of Object.values(byRole)) emails.sort();
-    return byRole;
-  });
+export const emailsByRole = pulumi.all(owners.map((owner) => pulumi.all([owner.roleSlug, owner.user]))).apply((pairs) => {
+  const byRole: Record<string, string[]> = {};
+  for (const [role, user] of pairs) (byRole[role] ??= []).push(user?.email ?? "(unknown)");
+  for (const emails of Object.values(byRole)) emails.sort();
+  return byRole;
+});
 
 /** The C1 ids of every owner this stack manages. */
 export const ownerIds = owners.map((owner) => owner.id);

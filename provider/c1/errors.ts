@@ -6,13 +6,7 @@
 
 /** Stable codes for every error this package throws. */
 export type C1ErrorCode =
-  | "C1_API_ERROR"
-  | "C1_NETWORK_ERROR"
-  | "C1_INVALID_RESPONSE"
-  | "C1_AUTH_ERROR"
-  | "C1_SETTINGS_ERROR"
-  | "C1_INVALID_INPUT"
-  | "C1_INVALID_ID";
+  "C1_API_ERROR" | "C1_NETWORK_ERROR" | "C1_INVALID_RESPONSE" | "C1_AUTH_ERROR" | "C1_SETTINGS_ERROR" | "C1_INVALID_INPUT" | "C1_INVALID_ID";
 
 /** Base class of every error thrown by this package. */
 export class C1Error extends Error {
@@ -47,17 +41,10 @@ export class C1ApiError extends C1Error {
   /** How many attempts were made before giving up. */
   readonly attempts: number;
 
-  constructor(
-    target: RequestTarget,
-    details: { status: number; statusText: string; apiCode?: number; apiMessage?: string; attempts: number },
-  ) {
+  constructor(target: RequestTarget, details: { status: number; statusText: string; apiCode?: number; apiMessage?: string; attempts: number }) {
     const reason = details.apiMessage ? `: ${details.apiMessage}` : "";
     const tries = details.attempts > 1 ? ` (after ${details.attempts} attempts)` : "";
-    super(
-      "C1_API_ERROR",
-      `C1 API ${target.method} ${target.path} failed: ${details.status} ${details.statusText}${reason}${tries}`,
-      "C1ApiError",
-    );
+    super("C1_API_ERROR", `C1 API ${target.method} ${target.path} failed: ${details.status} ${details.statusText}${reason}${tries}`, "C1ApiError");
     this.method = target.method;
     this.path = target.path;
     this.status = details.status;
@@ -93,11 +80,7 @@ export class C1InvalidResponseError extends C1Error {
   readonly status: number;
 
   constructor(target: RequestTarget, status: number, problem: string) {
-    super(
-      "C1_INVALID_RESPONSE",
-      `C1 API ${target.method} ${target.path} returned an invalid response (${status}): ${problem}`,
-      "C1InvalidResponseError",
-    );
+    super("C1_INVALID_RESPONSE", `C1 API ${target.method} ${target.path} returned an invalid response (${status}): ${problem}`, "C1InvalidResponseError");
     this.method = target.method;
     this.path = target.path;
     this.status = status;

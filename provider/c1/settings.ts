@@ -87,9 +87,7 @@ function readPositiveInteger(
   if (raw === undefined) return DEFAULT_SETTINGS[name];
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || (!allowZero && value === 0)) {
-    throw new C1SettingsError(
-      `${describeSetting(name)} must be a whole number${allowZero ? "" : " above 0"}, got ${JSON.stringify(raw)}`,
-    );
+    throw new C1SettingsError(`${describeSetting(name)} must be a whole number${allowZero ? "" : " above 0"}, got ${JSON.stringify(raw)}`);
   }
   return value;
 }
@@ -153,9 +151,7 @@ function resolveAuth(config: ConfigSource | undefined, env: NodeJS.ProcessEnv): 
     throw new C1SettingsError(`${describeSetting("clientId")} is required with ${oidcToken ? describeSetting("oidcToken") : describeSetting("clientSecret")}`);
   }
   if (clientId !== undefined) {
-    throw new C1SettingsError(
-      `${describeSetting("clientId")} is set but neither ${describeSetting("clientSecret")} nor ${describeSetting("oidcToken")} is`,
-    );
+    throw new C1SettingsError(`${describeSetting("clientId")} is set but neither ${describeSetting("clientSecret")} nor ${describeSetting("oidcToken")} is`);
   }
   throw new C1SettingsError(
     `no C1 credentials: set ${describeSetting("accessToken")}, or ${describeSetting("clientId")} with ${describeSetting("clientSecret")} or ${describeSetting("oidcToken")}`,

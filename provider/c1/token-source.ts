@@ -124,12 +124,7 @@ async function tokenRequestForm(auth: Exclude<AuthSettings, { kind: "accessToken
  * Builds the token source for the configured authentication: a static token, RFC 8693 token
  * exchange of an OIDC token, or client credentials with a signed JWT assertion.
  */
-export function createTokenSource(
-  auth: AuthSettings,
-  serverUrl: string,
-  instance: AxiosInstance,
-  retry: RetryPolicy,
-): TokenSource {
+export function createTokenSource(auth: AuthSettings, serverUrl: string, instance: AxiosInstance, retry: RetryPolicy): TokenSource {
   if (auth.kind === "accessToken") return new StaticTokenSource(auth.accessToken);
   const audience = new URL(serverUrl).hostname;
   const fetchToken = async (): Promise<FetchedToken> => {

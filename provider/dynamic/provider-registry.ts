@@ -31,7 +31,12 @@ export interface ProviderRegistry {
 
 /** This process's registry, created on first use. */
 export function providerRegistry(): ProviderRegistry {
-  return globalSlot<ProviderRegistry>("provider-registry/v2", () => ({ configs: new WeakMap(), clients: new Map(), rolesManagedBySets: [], ownersManagedBySets: [] }));
+  return globalSlot<ProviderRegistry>("provider-registry/v2", () => ({
+    configs: new WeakMap(),
+    clients: new Map(),
+    rolesManagedBySets: [],
+    ownersManagedBySets: [],
+  }));
 }
 
 /** Records the `conductorone:*` stack config given to `provider.configure`, and nothing else. */

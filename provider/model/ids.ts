@@ -72,9 +72,7 @@ function decodePathId<P extends string>(id: string, properties: readonly P[], fa
  */
 export function parseOwnerId(id: string): OwnerKey {
   if (typeof id !== "string" || id.length === 0) throw invalidId(String(id ?? ""), "it is empty");
-  const candidate = id.trimStart().startsWith("{")
-    ? parseTerraformId(id)
-    : decodePathId(id, OWNER_KEY_PROPERTIES, (problem) => invalidId(id, problem));
+  const candidate = id.trimStart().startsWith("{") ? parseTerraformId(id) : decodePathId(id, OWNER_KEY_PROPERTIES, (problem) => invalidId(id, problem));
   for (const property of OWNER_KEY_PROPERTIES) {
     const problem = findKeyProblem(candidate[property]);
     if (problem) throw invalidId(id, `${property} ${problem}`);

@@ -58,7 +58,17 @@ export class ConnectorUserOwners extends pulumi.dynamic.Resource {
     super(
       ownerSetProvider,
       name,
-      { appId: undefined, connectorId: undefined, roleSlug: undefined, userIds: undefined, exclusive: undefined, ...props, owners: undefined, addedCount: undefined, removedCount: undefined },
+      {
+        appId: undefined,
+        connectorId: undefined,
+        roleSlug: undefined,
+        userIds: undefined,
+        exclusive: undefined,
+        ...props,
+        owners: undefined,
+        addedCount: undefined,
+        removedCount: undefined,
+      },
       opts,
       "conductorone",
       "ConnectorUserOwners",

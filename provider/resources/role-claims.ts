@@ -71,10 +71,8 @@ export function claimRoleInputs<T>(inputs: RoleInputs, management: RoleManagemen
     claimAll(appId as string, connectorId as string, roleSlug as string, userId);
     return roleSlug as T;
   }
-  return pulumi
-    .all([appId as string, connectorId as string, roleSlug as string, userId as string | undefined])
-    .apply(([app, connector, role, user]) => {
-      claimAll(app, connector, role, user);
-      return role;
-    }) as T;
+  return pulumi.all([appId as string, connectorId as string, roleSlug as string, userId as string | undefined]).apply(([app, connector, role, user]) => {
+    claimAll(app, connector, role, user);
+    return role;
+  }) as T;
 }

@@ -7,9 +7,9 @@
  * Prints the URL, `export` lines for a throwaway demo client and the demo directory, then serves
  * until SIGINT/SIGTERM. `startEmulator` does the same for other scripts, without printing.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { ClientCredentials } from './auth';
-import { C1Emulator, type C1EmulatorOptions } from './server';
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { ClientCredentials } from "./auth";
+import { C1Emulator, type C1EmulatorOptions } from "./server";
 
 /** Options for {@link startEmulator}. */
 export interface StartEmulatorOptions extends C1EmulatorOptions {
@@ -26,13 +26,13 @@ export interface StartedEmulator {
   /** Throwaway local credentials, valid only against this emulator. */
   client: ClientCredentials;
   /** `CONDUCTORONE_SERVER_URL`, `CONDUCTORONE_CLIENT_ID`, `CONDUCTORONE_CLIENT_SECRET` for the provider. */
-  env: Record<'CONDUCTORONE_SERVER_URL' | 'CONDUCTORONE_CLIENT_ID' | 'CONDUCTORONE_CLIENT_SECRET', string>;
+  env: Record<"CONDUCTORONE_SERVER_URL" | "CONDUCTORONE_CLIENT_ID" | "CONDUCTORONE_CLIENT_SECRET", string>;
   close: () => Promise<void>;
 }
 
 /** Starts an emulator and creates a demo client. */
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<StartedEmulator> {
-  const { port = 0, clientName = 'demo', ...emulatorOptions } = options;
+  const { port = 0, clientName = "demo", ...emulatorOptions } = options;
   const emulator = new C1Emulator(emulatorOptions);
   const url = await emulator.listen(port);
   const client = emulator.createClient(clientName);
@@ -51,20 +51,20 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
 
 /** The flags the CLI takes. */
 const CLI_OPTIONS = {
-  port: { type: 'string' },
-  'no-seed': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies NonNullable<ParseArgsConfig['options']>;
+  port: { type: "string" },
+  "no-seed": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies NonNullable<ParseArgsConfig["options"]>;
 
 /** What `--help` prints. */
 export const CLI_USAGE = [
-  'usage: npm run emulator -- [--port N] [--no-seed]',
-  '       npx ts-node --transpile-only scripts/c1-emulator/cli.ts [--port N] [--no-seed]',
-  '',
-  '  --port N     port on 127.0.0.1 (default 0: a free port)',
-  '  --no-seed    start with an empty directory instead of the demo apps and users',
-  '  -h, --help   print this and exit',
-].join('\n');
+  "usage: npm run emulator -- [--port N] [--no-seed]",
+  "       npx ts-node --transpile-only scripts/c1-emulator/cli.ts [--port N] [--no-seed]",
+  "",
+  "  --port N     port on 127.0.0.1 (default 0: a free port)",
+  "  --no-seed    start with an empty directory instead of the demo apps and users",
+  "  -h, --help   print this and exit",
+].join("\n");
 
 /** The CLI's arguments, parsed. */
 export interface CliArgs {
@@ -92,17 +92,17 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const { tokens } = parseArgs({ args: [...argv], options: CLI_OPTIONS, strict: false, allowPositionals: true, tokens: true });
   const result: CliArgs = { port: 0, seed: true, help: false };
   for (const token of tokens) {
-    if (token.kind === 'positional') throw new Error(`unknown argument: ${token.value}`);
-    if (token.kind === 'option-terminator') throw new Error('unknown argument: --');
+    if (token.kind === "positional") throw new Error(`unknown argument: ${token.value}`);
+    if (token.kind === "option-terminator") throw new Error("unknown argument: --");
     switch (token.name) {
-      case 'port':
+      case "port":
         // `--port --no-seed` takes `--no-seed` as the value, which then is no port.
         result.port = parsePort(token.value);
         break;
-      case 'no-seed':
-      case 'help':
+      case "no-seed":
+      case "help":
         if (token.value !== undefined) throw new Error(`${token.rawName} takes no value, got ${token.rawName}=${token.value}`);
-        if (token.name === 'help') result.help = true;
+        if (token.name === "help") result.help = true;
         else result.seed = false;
         break;
       default:
@@ -121,18 +121,18 @@ export function formatBanner(started: StartedEmulator): string {
   const { apps, users } = started.emulator.store.directory();
   const lines = [
     `C1 emulator listening on ${started.url}`,
-    '',
-    '# Throwaway demo credentials: they only work against this local emulator and die with it.',
+    "",
+    "# Throwaway demo credentials: they only work against this local emulator and die with it.",
     ...Object.entries(started.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
-    '',
-    'Demo directory:',
-    ...(apps.length === 0 ? ['  (empty)'] : apps.map((a) => `  app ${a.appId}: connectors ${a.connectorIds.join(', ') || '(none)'}`)),
+    "",
+    "Demo directory:",
+    ...(apps.length === 0 ? ["  (empty)"] : apps.map((a) => `  app ${a.appId}: connectors ${a.connectorIds.join(", ") || "(none)"}`)),
     ...users.map((u) => `  user ${u.id}: ${u.displayName} <${u.email}>`),
-    '',
+    "",
     `Admin API (local only): ${started.url}/_emulator/{owners,requests,faults,chaos,reset,revoke-tokens,directory}`,
-    'Press Ctrl+C to stop.',
+    "Press Ctrl+C to stop.",
   ];
-  return lines.join('\n');
+  return lines.join("\n");
 }
 
 async function main(): Promise<void> {
@@ -161,12 +161,12 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }
 
 // Run only when executed directly, not when imported (vitest has no `require.main`).
-if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {
+if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {
   main().catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);

@@ -3,7 +3,7 @@
  * seeded chaos mode that sprinkles 429s, 503s, connection resets and delays over traffic.
  * Faults apply to the token endpoint and the API, never to the admin API.
  */
-import { grpcCodeForStatus, type Reply } from './http';
+import { grpcCodeForStatus, type Reply } from "./http";
 
 /** A fault rule. Omitted matchers match everything. */
 export interface FaultRule {
@@ -36,7 +36,7 @@ export interface FaultRule {
 }
 
 /** Kinds of fault chaos mode injects. */
-export type ChaosKind = '429' | '503' | 'reset' | 'delay';
+export type ChaosKind = "429" | "503" | "reset" | "delay";
 
 /** Chaos mode settings. */
 export interface ChaosOptions {
@@ -51,7 +51,7 @@ export interface ChaosOptions {
   /** `Retry-After` sent with injected 429s. @default 1 */
   retryAfterSeconds?: number;
   /** Which traffic chaos applies to. @default 'all' */
-  scope?: 'all' | 'api' | 'token';
+  scope?: "all" | "api" | "token";
 }
 
 /** What the server should do to one request. */
@@ -67,7 +67,7 @@ export interface FaultDecision {
 }
 
 /** Counts of injected faults: rule hits and chaos faults by kind. */
-export type FaultCounts = Record<'rule' | ChaosKind, number>;
+export type FaultCounts = Record<"rule" | ChaosKind, number>;
 
 /** A small, fast, seedable PRNG (mulberry32) so chaos runs are reproducible. */
 export function mulberry32(seed: number): () => number {
@@ -90,10 +90,10 @@ interface ChaosState extends Required<ChaosOptions> {
   random: () => number;
 }
 
-const ALL_CHAOS_KINDS: ChaosKind[] = ['429', '503', 'reset', 'delay'];
+const ALL_CHAOS_KINDS: ChaosKind[] = ["429", "503", "reset", "delay"];
 
 function zeroCounts(): FaultCounts {
-  return { rule: 0, '429': 0, '503': 0, reset: 0, delay: 0 };
+  return { rule: 0, "429": 0, "503": 0, reset: 0, delay: 0 };
 }
 
 /** Holds fault rules and chaos settings and decides, per request, which fault applies. */
@@ -111,7 +111,7 @@ export class FaultInjector {
       throw new Error(`fault rule probability must be between 0 and 1, got ${rule.probability}`);
     }
     if (rule.status === undefined && !rule.reset && !rule.lostAnswer && rule.delayMs === undefined) {
-      throw new Error('fault rule needs status, reset, lostAnswer or delayMs');
+      throw new Error("fault rule needs status, reset, lostAnswer or delayMs");
     }
     const id = `fault-${this.nextId++}`;
     this.rulesList.push({ ...rule, id, remaining: times });
@@ -141,7 +141,7 @@ export class FaultInjector {
     if (!(options.rate >= 0 && options.rate <= 1)) throw new Error(`chaos rate must be between 0 and 1, got ${options.rate}`);
     const kinds = options.kinds ?? ALL_CHAOS_KINDS;
     if (kinds.length === 0 || kinds.some((k) => !ALL_CHAOS_KINDS.includes(k))) {
-      throw new Error(`chaos kinds must be a non-empty subset of ${ALL_CHAOS_KINDS.join(', ')}`);
+      throw new Error(`chaos kinds must be a non-empty subset of ${ALL_CHAOS_KINDS.join(", ")}`);
     }
     this.chaosState = {
       seed: options.seed,
@@ -149,7 +149,7 @@ export class FaultInjector {
       kinds: [...kinds],
       delayMs: options.delayMs ?? 2000,
       retryAfterSeconds: options.retryAfterSeconds ?? 1,
-      scope: options.scope ?? 'all',
+      scope: options.scope ?? "all",
       random: mulberry32(options.seed),
     };
   }
@@ -177,7 +177,7 @@ export class FaultInjector {
   }
 
   /** Picks the fault for a request, if any, and uses up a rule hit. */
-  decide(method: string, rawPath: string, kind: 'token' | 'api'): FaultDecision | undefined {
+  decide(method: string, rawPath: string, kind: "token" | "api"): FaultDecision | undefined {
     for (const rule of this.rulesList) {
       if (!this.matches(rule, method, rawPath)) continue;
       if (rule.probability !== undefined && Math.random() >= rule.probability) continue;
@@ -192,33 +192,33 @@ export class FaultInjector {
   private matches(rule: FaultRule, method: string, rawPath: string): boolean {
     if (rule.method !== undefined && rule.method.toUpperCase() !== method.toUpperCase()) return false;
     if (rule.path === undefined) return true;
-    if (typeof rule.path === 'string') return rule.path === rawPath;
+    if (typeof rule.path === "string") return rule.path === rawPath;
     rule.path.lastIndex = 0; // a /g or /y RegExp would otherwise carry state between requests
     return rule.path.test(rawPath);
   }
 
-  private decideChaos(kind: 'token' | 'api'): FaultDecision | undefined {
+  private decideChaos(kind: "token" | "api"): FaultDecision | undefined {
     const chaos = this.chaosState;
-    if (!chaos || (chaos.scope !== 'all' && chaos.scope !== kind)) return undefined;
+    if (!chaos || (chaos.scope !== "all" && chaos.scope !== kind)) return undefined;
     if (chaos.random() >= chaos.rate) return undefined;
     const picked = chaos.kinds[Math.floor(chaos.random() * chaos.kinds.length)] ?? chaos.kinds[0]!;
     this.injected[picked] += 1;
     const label = `chaos:${picked}`;
     switch (picked) {
-      case '429':
+      case "429":
         return {
           label,
           reply: {
             status: 429,
-            headers: { 'Retry-After': String(chaos.retryAfterSeconds) },
-            body: { code: 8, message: 'too many requests (injected)', details: [] },
+            headers: { "Retry-After": String(chaos.retryAfterSeconds) },
+            body: { code: 8, message: "too many requests (injected)", details: [] },
           },
         };
-      case '503':
-        return { label, reply: { status: 503, body: { code: 14, message: 'service unavailable (injected)', details: [] } } };
-      case 'reset':
+      case "503":
+        return { label, reply: { status: 503, body: { code: 14, message: "service unavailable (injected)", details: [] } } };
+      case "reset":
         return { label, reset: true };
-      case 'delay':
+      case "delay":
         return { label, delayMs: chaos.delayMs };
     }
   }
@@ -228,19 +228,19 @@ function decisionForRule(rule: FaultRule): FaultDecision {
   const parts: string[] = [];
   if (rule.delayMs !== undefined) parts.push(`delay:${rule.delayMs}`);
   if (rule.reset) {
-    parts.push('reset');
-    return { label: parts.join('+'), delayMs: rule.delayMs, reset: true };
+    parts.push("reset");
+    return { label: parts.join("+"), delayMs: rule.delayMs, reset: true };
   }
   if (rule.lostAnswer) {
-    parts.push('lost-answer');
-    return { label: parts.join('+'), delayMs: rule.delayMs, lostAnswer: true };
+    parts.push("lost-answer");
+    return { label: parts.join("+"), delayMs: rule.delayMs, lostAnswer: true };
   }
   if (rule.status !== undefined) {
     parts.push(`status:${rule.status}`);
-    const body = rule.body ?? { code: grpcCodeForStatus(rule.status), message: 'injected fault', details: [] };
-    return { label: parts.join('+'), delayMs: rule.delayMs, reply: { status: rule.status, headers: rule.headers, body } };
+    const body = rule.body ?? { code: grpcCodeForStatus(rule.status), message: "injected fault", details: [] };
+    return { label: parts.join("+"), delayMs: rule.delayMs, reply: { status: rule.status, headers: rule.headers, body } };
   }
-  return { label: parts.join('+'), delayMs: rule.delayMs };
+  return { label: parts.join("+"), delayMs: rule.delayMs };
 }
 
 /**
@@ -250,35 +250,35 @@ function decisionForRule(rule: FaultRule): FaultDecision {
 export function faultRuleFromJson(json: Record<string, unknown>): FaultRule {
   const rule: FaultRule = {};
   const { method, path, pathRegex, times, probability, status, headers, body, reset, lostAnswer, delayMs } = json;
-  if (method !== undefined) rule.method = expectType(method, 'string', 'method');
-  if (path !== undefined && pathRegex !== undefined) throw new Error('give path or pathRegex, not both');
-  if (path !== undefined) rule.path = expectType(path, 'string', 'path');
-  if (pathRegex !== undefined) rule.path = new RegExp(expectType(pathRegex, 'string', 'pathRegex'));
-  if (times === null || times === 'Infinity') rule.times = Infinity;
-  else if (times !== undefined) rule.times = expectType(times, 'number', 'times');
-  if (probability !== undefined) rule.probability = expectType(probability, 'number', 'probability');
-  if (status !== undefined) rule.status = expectType(status, 'number', 'status');
+  if (method !== undefined) rule.method = expectType(method, "string", "method");
+  if (path !== undefined && pathRegex !== undefined) throw new Error("give path or pathRegex, not both");
+  if (path !== undefined) rule.path = expectType(path, "string", "path");
+  if (pathRegex !== undefined) rule.path = new RegExp(expectType(pathRegex, "string", "pathRegex"));
+  if (times === null || times === "Infinity") rule.times = Infinity;
+  else if (times !== undefined) rule.times = expectType(times, "number", "times");
+  if (probability !== undefined) rule.probability = expectType(probability, "number", "probability");
+  if (status !== undefined) rule.status = expectType(status, "number", "status");
   if (headers !== undefined) {
-    if (headers === null || typeof headers !== 'object' || Object.values(headers).some((v) => typeof v !== 'string')) {
-      throw new Error('headers must be an object of strings');
+    if (headers === null || typeof headers !== "object" || Object.values(headers).some((v) => typeof v !== "string")) {
+      throw new Error("headers must be an object of strings");
     }
     rule.headers = headers as Record<string, string>;
   }
   if (body !== undefined) {
-    if (typeof body !== 'string' && (body === null || typeof body !== 'object')) throw new Error('body must be a string or an object');
+    if (typeof body !== "string" && (body === null || typeof body !== "object")) throw new Error("body must be a string or an object");
     rule.body = body;
   }
-  if (reset !== undefined) rule.reset = expectType(reset, 'boolean', 'reset');
-  if (lostAnswer !== undefined) rule.lostAnswer = expectType(lostAnswer, 'boolean', 'lostAnswer');
-  if (delayMs !== undefined) rule.delayMs = expectType(delayMs, 'number', 'delayMs');
+  if (reset !== undefined) rule.reset = expectType(reset, "boolean", "reset");
+  if (lostAnswer !== undefined) rule.lostAnswer = expectType(lostAnswer, "boolean", "lostAnswer");
+  if (delayMs !== undefined) rule.delayMs = expectType(delayMs, "number", "delayMs");
   return rule;
 }
 
-function expectType<T extends 'string' | 'number' | 'boolean'>(
+function expectType<T extends "string" | "number" | "boolean">(
   value: unknown,
   type: T,
   name: string,
-): T extends 'string' ? string : T extends 'number' ? number : boolean {
+): T extends "string" ? string : T extends "number" ? number : boolean {
   if (typeof value !== type) throw new Error(`${name} must be a ${type}`);
-  return value as T extends 'string' ? string : T extends 'number' ? number : boolean;
+  return value as T extends "string" ? string : T extends "number" ? number : boolean;
 }

@@ -2,7 +2,7 @@
  * Small HTTP helpers shared by the emulator's routes: the reply shape handlers return, the
  * gRPC-gateway error body C1 uses, and body parsing with a size cap.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage } from "node:http";
 
 /** What a route handler returns; the server writes it and logs its status. */
 export interface Reply {
@@ -30,17 +30,28 @@ export const GrpcCode = {
 /** The gRPC code a gateway would pair with an HTTP status (used for injected faults). */
 export function grpcCodeForStatus(status: number): number {
   switch (status) {
-    case 400: return GrpcCode.INVALID_ARGUMENT;
-    case 401: return GrpcCode.UNAUTHENTICATED;
-    case 403: return GrpcCode.PERMISSION_DENIED;
-    case 404: return GrpcCode.NOT_FOUND;
-    case 405: return GrpcCode.UNIMPLEMENTED;
-    case 409: return GrpcCode.ALREADY_EXISTS;
-    case 429: return GrpcCode.RESOURCE_EXHAUSTED;
-    case 501: return GrpcCode.UNIMPLEMENTED;
-    case 503: return GrpcCode.UNAVAILABLE;
-    case 504: return GrpcCode.DEADLINE_EXCEEDED;
-    default: return status >= 500 ? GrpcCode.INTERNAL : GrpcCode.OK;
+    case 400:
+      return GrpcCode.INVALID_ARGUMENT;
+    case 401:
+      return GrpcCode.UNAUTHENTICATED;
+    case 403:
+      return GrpcCode.PERMISSION_DENIED;
+    case 404:
+      return GrpcCode.NOT_FOUND;
+    case 405:
+      return GrpcCode.UNIMPLEMENTED;
+    case 409:
+      return GrpcCode.ALREADY_EXISTS;
+    case 429:
+      return GrpcCode.RESOURCE_EXHAUSTED;
+    case 501:
+      return GrpcCode.UNIMPLEMENTED;
+    case 503:
+      return GrpcCode.UNAVAILABLE;
+    case 504:
+      return GrpcCode.DEADLINE_EXCEEDED;
+    default:
+      return status >= 500 ? GrpcCode.INTERNAL : GrpcCode.OK;
   }
 }
 
@@ -58,7 +69,7 @@ export function grpcError(status: number, code: number, message: string): Reply 
 export class ReplyError extends Error {
   constructor(readonly reply: Reply) {
     super(`HTTP ${reply.status}`);
-    this.name = 'ReplyError';
+    this.name = "ReplyError";
   }
 }
 
@@ -73,24 +84,24 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     const buf = chunk as Buffer;
     size += buf.length;
     if (size > MAX_BODY_BYTES) {
-      throw new ReplyError(grpcError(413, GrpcCode.INVALID_ARGUMENT, 'request body too large'));
+      throw new ReplyError(grpcError(413, GrpcCode.INVALID_ARGUMENT, "request body too large"));
     }
     chunks.push(buf);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** Parses an optional JSON object body; empty means `{}`. Anything else is a 400 (code 3). */
 export function parseJsonObject(text: string): Record<string, unknown> {
-  if (text.trim() === '') return {};
+  if (text.trim() === "") return {};
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new ReplyError(grpcError(400, GrpcCode.INVALID_ARGUMENT, 'request body is not valid JSON'));
+    throw new ReplyError(grpcError(400, GrpcCode.INVALID_ARGUMENT, "request body is not valid JSON"));
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ReplyError(grpcError(400, GrpcCode.INVALID_ARGUMENT, 'request body must be a JSON object'));
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ReplyError(grpcError(400, GrpcCode.INVALID_ARGUMENT, "request body must be a JSON object"));
   }
   return value as Record<string, unknown>;
 }
@@ -102,7 +113,10 @@ export function parseJsonObject(text: string): Record<string, unknown> {
  */
 export function splitPath(rawPath: string): string[] | undefined {
   try {
-    return rawPath.split('/').slice(1).map((segment) => decodeURIComponent(segment));
+    return rawPath
+      .split("/")
+      .slice(1)
+      .map((segment) => decodeURIComponent(segment));
   } catch {
     return undefined;
   }

@@ -14,30 +14,30 @@
  */
 
 /** The emulator: `listen`, `url`, `reset`, `close`, its `store`, `faults`, request log and credentials. */
-export { C1Emulator } from './server';
+export { C1Emulator } from "./server";
 /** Options of {@link C1Emulator} and its live `settings`. */
-export type { C1EmulatorOptions, C1EmulatorSettings } from './server';
+export type { C1EmulatorOptions, C1EmulatorSettings } from "./server";
 
 /** Starts an emulator with a demo client, as `npm run emulator` and `npm run demo` do. */
-export { startEmulator } from './cli';
+export { startEmulator } from "./cli";
 /** Options and result of {@link startEmulator}. */
-export type { StartEmulatorOptions, StartedEmulator } from './cli';
+export type { StartEmulatorOptions, StartedEmulator } from "./cli";
 
 /** Prefix of a C1 client secret (the rest is an Ed25519 private JWK), to sign client assertions with. */
-export { CLIENT_SECRET_PREFIX } from './auth';
+export { CLIENT_SECRET_PREFIX } from "./auth";
 /** A client id and secret, as `createClient` returns them. */
-export type { ClientCredentials } from './auth';
+export type { ClientCredentials } from "./auth";
 
 /** Path of the token endpoint, relative to the emulator URL. */
-export { TOKEN_PATH } from './routes/token';
+export { TOKEN_PATH } from "./routes/token";
 
 /** The seedable PRNG chaos mode uses, for tests that pick faults the same reproducible way. */
-export { mulberry32 } from './faults';
+export { mulberry32 } from "./faults";
 /** A fault rule for `faults.add`, chaos fault kinds, and the counts `faults.counts()` returns. */
-export type { FaultRule, ChaosKind, FaultCounts } from './faults';
+export type { FaultRule, ChaosKind, FaultCounts } from "./faults";
 
 /** Who owns which connector in which role: the key of the owner store. */
-export type { OwnerKey } from './store';
+export type { OwnerKey } from "./store";
 
 /** One entry of the request log (`emulator.requests`). */
-export type { RequestLogEntry } from './request-log';
+export type { RequestLogEntry } from "./request-log";

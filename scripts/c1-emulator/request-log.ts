@@ -4,7 +4,7 @@
  */
 
 /** Which surface a request hit. */
-export type RequestKind = 'token' | 'api' | 'admin';
+export type RequestKind = "token" | "api" | "admin";
 
 /** One logged request. */
 export interface RequestLogEntry {
@@ -39,13 +39,13 @@ export interface RequestFilter {
 
 // page_token is a paging cursor, not a credential; anything else token-like is kept out.
 const CREDENTIAL_PARAM = /token|secret|assertion|password|key|auth/i;
-const SAFE_PARAMS = new Set(['page_token', 'page_size', 'role_slug']);
+const SAFE_PARAMS = new Set(["page_token", "page_size", "role_slug"]);
 
 /** Copies query parameters, redacting those whose name suggests a credential. */
 export function redactQuery(params: URLSearchParams): Record<string, string> {
   const query: Record<string, string> = {};
   for (const [name, value] of params) {
-    query[name] = !SAFE_PARAMS.has(name) && CREDENTIAL_PARAM.test(name) ? '[redacted]' : value;
+    query[name] = !SAFE_PARAMS.has(name) && CREDENTIAL_PARAM.test(name) ? "[redacted]" : value;
   }
   return query;
 }
@@ -56,13 +56,15 @@ export function matchesRequest(entry: RequestLogEntry, filter: RequestFilter): b
   if (filter.kind !== undefined && filter.kind !== entry.kind) return false;
   if (filter.status !== undefined && filter.status !== entry.status) return false;
   if (filter.path !== undefined) {
-    if (typeof filter.path === 'string' ? filter.path !== entry.path : !new RegExp(filter.path.source, filter.path.flags.replace(/[gy]/g, '')).test(entry.path)) {
+    if (
+      typeof filter.path === "string" ? filter.path !== entry.path : !new RegExp(filter.path.source, filter.path.flags.replace(/[gy]/g, "")).test(entry.path)
+    ) {
       return false;
     }
   }
   if (filter.fault === true && entry.fault === undefined) return false;
   if (filter.fault === false && entry.fault !== undefined) return false;
-  if (typeof filter.fault === 'string' && filter.fault !== entry.fault) return false;
+  if (typeof filter.fault === "string" && filter.fault !== entry.fault) return false;
   return true;
 }
 
@@ -80,7 +82,7 @@ export class RequestLog {
   }
 
   /** Appends an entry and gives it the next sequence number. */
-  record(entry: Omit<RequestLogEntry, 'seq'>): RequestLogEntry {
+  record(entry: Omit<RequestLogEntry, "seq">): RequestLogEntry {
     const full: RequestLogEntry = { seq: this.nextSeq++, ...entry };
     this.list.push(full);
     if (this.list.length > this.limit) this.list.splice(0, this.list.length - this.limit);

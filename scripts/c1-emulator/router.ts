@@ -3,7 +3,7 @@
  * dispatcher. Each surface (the API, the token endpoint, the admin API) is a {@link RouteTable}
  * with its own error shape for "no such path" and "no such method".
  */
-import type { Reply, RouteContext } from './http';
+import type { Reply, RouteContext } from "./http";
 
 /** Values a path pattern captured, by parameter name; decoded, never empty. */
 export type RouteParams = Readonly<Record<string, string>>;
@@ -34,13 +34,13 @@ export interface RouteTable {
 
 /** Matches decoded path segments against a pattern. @returns the captured params, or undefined. */
 export function matchPath(pattern: string, segments: readonly string[]): RouteParams | undefined {
-  const parts = pattern.split('/').slice(1);
+  const parts = pattern.split("/").slice(1);
   if (parts.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
   for (const [i, part] of parts.entries()) {
     const segment = segments[i]!;
-    if (part.startsWith(':')) {
-      if (segment === '') return undefined;
+    if (part.startsWith(":")) {
+      if (segment === "") return undefined;
       params[part.slice(1)] = segment;
     } else if (part !== segment) {
       return undefined;

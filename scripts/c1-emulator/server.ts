@@ -4,19 +4,19 @@
  * It is a real server because the Pulumi provider under test runs in another process.
  * Each request goes, by the kind of path, to one route table (`routes/`) through `dispatch`.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
-import { TokenAuthority, type ClientCredentials } from './auth';
-import { FaultInjector, type FaultDecision } from './faults';
-import { GrpcCode, grpcError, ReplyError, readBody, splitPath, type Reply, type RouteContext } from './http';
-import { RequestLog, redactQuery, type RequestFilter, type RequestKind, type RequestLogEntry } from './request-log';
-import { dispatch, type RouteTable } from './router';
-import { adminRoutes, ADMIN_PREFIX } from './routes/admin';
-import { apiRoutes } from './routes/api';
-import type { OwnerRouteSettings } from './routes/owners';
-import { tokenRoutes } from './routes/token';
-import { EmulatorStore } from './store';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import { TokenAuthority, type ClientCredentials } from "./auth";
+import { FaultInjector, type FaultDecision } from "./faults";
+import { GrpcCode, grpcError, ReplyError, readBody, splitPath, type Reply, type RouteContext } from "./http";
+import { RequestLog, redactQuery, type RequestFilter, type RequestKind, type RequestLogEntry } from "./request-log";
+import { dispatch, type RouteTable } from "./router";
+import { adminRoutes, ADMIN_PREFIX } from "./routes/admin";
+import { apiRoutes } from "./routes/api";
+import type { OwnerRouteSettings } from "./routes/owners";
+import { tokenRoutes } from "./routes/token";
+import { EmulatorStore } from "./store";
 
 /** Settings that can be changed on a running emulator through {@link C1Emulator.settings}. */
 export interface C1EmulatorSettings extends OwnerRouteSettings {
@@ -39,7 +39,7 @@ export interface C1EmulatorOptions extends Partial<C1EmulatorSettings> {
 /** Defaults for {@link C1EmulatorSettings}. */
 export const DEFAULT_EMULATOR_SETTINGS: Readonly<C1EmulatorSettings> = {
   tokenLifetimeSeconds: 600,
-  duplicateCreate: 'conflict',
+  duplicateCreate: "conflict",
   rejectedRoleSlugs: [],
   maxPageSize: 100,
   defaultPageSize: 50,
@@ -49,9 +49,9 @@ export const DEFAULT_EMULATOR_SETTINGS: Readonly<C1EmulatorSettings> = {
 class EmulatorClosedError extends Error {}
 
 function classify(rawPath: string): RequestKind {
-  if (rawPath === ADMIN_PREFIX.slice(0, -1) || rawPath.startsWith(ADMIN_PREFIX)) return 'admin';
-  if (rawPath.startsWith('/auth/')) return 'token';
-  return 'api';
+  if (rawPath === ADMIN_PREFIX.slice(0, -1) || rawPath.startsWith(ADMIN_PREFIX)) return "admin";
+  if (rawPath.startsWith("/auth/")) return "token";
+  return "api";
 }
 
 /** A local C1 API emulator. */
@@ -97,9 +97,9 @@ export class C1Emulator {
     if (this.server) throw new Error(`C1Emulator is already listening on ${this.baseUrl}`);
     const server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
         resolve();
       });
     });
@@ -110,7 +110,7 @@ export class C1Emulator {
 
   /** Base URL of the running server. @throws when {@link listen} has not been called (or after {@link close}). */
   get url(): string {
-    if (!this.baseUrl) throw new Error('C1Emulator is not listening: call `await emulator.listen()` first');
+    if (!this.baseUrl) throw new Error("C1Emulator is not listening: call `await emulator.listen()` first");
     return this.baseUrl;
   }
 
@@ -160,7 +160,7 @@ export class C1Emulator {
   }
 
   /** Creates a client; see {@link TokenAuthority.createClient}. */
-  createClient(name = 'demo'): ClientCredentials {
+  createClient(name = "demo"): ClientCredentials {
     return this.auth.createClient(name);
   }
 
@@ -197,11 +197,11 @@ export class C1Emulator {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const at = new Date(this.now()).toISOString();
-    const method = (req.method ?? 'GET').toUpperCase();
-    const rawUrl = req.url ?? '/';
-    const queryStart = rawUrl.indexOf('?');
+    const method = (req.method ?? "GET").toUpperCase();
+    const rawUrl = req.url ?? "/";
+    const queryStart = rawUrl.indexOf("?");
     const rawPath = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
-    const query = new URLSearchParams(queryStart === -1 ? '' : rawUrl.slice(queryStart + 1));
+    const query = new URLSearchParams(queryStart === -1 ? "" : rawUrl.slice(queryStart + 1));
     const kind = classify(rawPath);
 
     const logRequest = (status: number, fault: FaultDecision | undefined): void => {
@@ -224,7 +224,7 @@ export class C1Emulator {
     const body = readBody(req);
     body.catch(() => undefined);
     try {
-      fault = kind === 'admin' ? undefined : this.faults.decide(method, rawPath, kind);
+      fault = kind === "admin" ? undefined : this.faults.decide(method, rawPath, kind);
       if (fault?.delayMs) await this.sleep(fault.delayMs);
       if (fault?.reset) {
         req.socket.destroy();
@@ -243,7 +243,7 @@ export class C1Emulator {
         logRequest(0, fault);
         return;
       }
-      reply = err instanceof ReplyError ? err.reply : grpcError(500, GrpcCode.INTERNAL, 'internal error');
+      reply = err instanceof ReplyError ? err.reply : grpcError(500, GrpcCode.INTERNAL, "internal error");
     }
     if (res.destroyed) {
       logRequest(0, fault);
@@ -254,14 +254,7 @@ export class C1Emulator {
   }
 
   /** Answers a request from the route table of its kind. */
-  private async route(
-    req: IncomingMessage,
-    method: string,
-    rawPath: string,
-    query: URLSearchParams,
-    kind: RequestKind,
-    body: Promise<string>,
-  ): Promise<Reply> {
+  private async route(req: IncomingMessage, method: string, rawPath: string, query: URLSearchParams, kind: RequestKind, body: Promise<string>): Promise<Reply> {
     const ctx: RouteContext = {
       method,
       rawPath,
@@ -269,7 +262,7 @@ export class C1Emulator {
       query,
       host: req.headers.host,
       authorization: req.headers.authorization,
-      contentType: req.headers['content-type'],
+      contentType: req.headers["content-type"],
       remoteAddress: req.socket.remoteAddress,
       readBody: () => body,
     };
@@ -293,18 +286,18 @@ export class C1Emulator {
 
 function writeReply(res: ServerResponse, reply: Reply): void {
   const headers: Record<string, string> = { ...reply.headers };
-  const hasContentType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
-  let payload = '';
+  const hasContentType = Object.keys(headers).some((name) => name.toLowerCase() === "content-type");
+  let payload = "";
   if (reply.body !== undefined) {
-    if (typeof reply.body === 'string') {
+    if (typeof reply.body === "string") {
       payload = reply.body;
-      if (!hasContentType) headers['Content-Type'] = 'text/plain; charset=utf-8';
+      if (!hasContentType) headers["Content-Type"] = "text/plain; charset=utf-8";
     } else {
       payload = JSON.stringify(reply.body);
-      if (!hasContentType) headers['Content-Type'] = 'application/json';
+      if (!hasContentType) headers["Content-Type"] = "application/json";
     }
   }
-  headers['Content-Length'] = String(Buffer.byteLength(payload));
+  headers["Content-Length"] = String(Buffer.byteLength(payload));
   res.writeHead(reply.status, headers);
   res.end(payload);
 }

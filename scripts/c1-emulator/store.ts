@@ -3,10 +3,10 @@
  * user owners. Tests use it directly to arrange data and to make out-of-band changes.
  */
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from "node:crypto";
 
 /** C1 user status values. */
-export type UserStatus = 'UNKNOWN' | 'ENABLED' | 'DISABLED' | 'DELETED';
+export type UserStatus = "UNKNOWN" | "ENABLED" | "DISABLED" | "DELETED";
 
 /** A C1 User as returned inside `ConnectorOwnerUser.user` (the fields the emulator fills). */
 export interface User {
@@ -41,7 +41,7 @@ export interface OwnerKey {
 }
 
 /** The fields of an {@link OwnerKey}, in key order. */
-export const OWNER_KEY_FIELDS = ['appId', 'connectorId', 'roleSlug', 'userId'] as const satisfies readonly (keyof OwnerKey)[];
+export const OWNER_KEY_FIELDS = ["appId", "connectorId", "roleSlug", "userId"] as const satisfies readonly (keyof OwnerKey)[];
 
 /** A stored owner: its key, when it was created (RFC 3339) and its position in list order. */
 export interface OwnerRecord extends OwnerKey {
@@ -63,26 +63,26 @@ export interface ConnectorOwnerUser {
 export class StoreError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'StoreError';
+    this.name = "StoreError";
   }
 }
 
 /** Fixed timestamp for seeded directory entries so demo output is stable between runs. */
-const SEED_TIME = '2024-01-15T09:00:00Z';
+const SEED_TIME = "2024-01-15T09:00:00Z";
 
 /** Apps and connectors of the demo directory. */
 export const DEMO_APPS: Readonly<Record<string, readonly string[]>> = {
-  'app-payroll': ['conn-okta', 'conn-workday'],
-  'app-github': ['conn-github'],
+  "app-payroll": ["conn-okta", "conn-workday"],
+  "app-github": ["conn-github"],
 };
 
 /** Users of the demo directory. */
 export const DEMO_USERS: readonly Partial<User>[] = [
-  { id: 'u-alice', displayName: 'Alice Anders', jobTitle: 'Head of Engineering', department: 'Engineering' },
-  { id: 'u-bob', displayName: 'Bob Baker', jobTitle: 'Platform Engineer', department: 'Engineering', managerIds: ['u-alice'] },
-  { id: 'u-carol', displayName: 'Carol Chen', jobTitle: 'Payroll Manager', department: 'Finance' },
-  { id: 'u-dave', displayName: 'Dave Diaz', jobTitle: 'Security Engineer', department: 'Security', managerIds: ['u-alice'] },
-  { id: 'u-erin', displayName: 'Erin Evans', jobTitle: 'IT Administrator', department: 'IT', managerIds: ['u-carol'] },
+  { id: "u-alice", displayName: "Alice Anders", jobTitle: "Head of Engineering", department: "Engineering" },
+  { id: "u-bob", displayName: "Bob Baker", jobTitle: "Platform Engineer", department: "Engineering", managerIds: ["u-alice"] },
+  { id: "u-carol", displayName: "Carol Chen", jobTitle: "Payroll Manager", department: "Finance" },
+  { id: "u-dave", displayName: "Dave Diaz", jobTitle: "Security Engineer", department: "Security", managerIds: ["u-alice"] },
+  { id: "u-erin", displayName: "Erin Evans", jobTitle: "IT Administrator", department: "IT", managerIds: ["u-carol"] },
 ];
 
 /**
@@ -94,7 +94,7 @@ export type OwnerKeyArgs = [key: OwnerKey] | [appId: string, connectorId: string
 /** The OwnerKey the arguments name, with exactly the four key fields in key order. */
 function ownerKeyOf(args: OwnerKeyArgs): OwnerKey {
   const [first, connectorId, roleSlug, userId] = args as [OwnerKey | string, string?, string?, string?];
-  if (typeof first !== 'string') {
+  if (typeof first !== "string") {
     return { appId: first.appId, connectorId: first.connectorId, roleSlug: first.roleSlug, userId: first.userId };
   }
   return { appId: first, connectorId: connectorId!, roleSlug: roleSlug!, userId: userId! };
@@ -149,8 +149,8 @@ export class EmulatorStore {
    * @returns the stored user.
    */
   addUser(partial: Partial<User> = {}): User {
-    const id = partial.id ?? `u-${randomBytes(4).toString('hex')}`;
-    const local = id.replace(/^u-/, '').replace(/[^a-zA-Z0-9._-]/g, '') || 'user';
+    const id = partial.id ?? `u-${randomBytes(4).toString("hex")}`;
+    const local = id.replace(/^u-/, "").replace(/[^a-zA-Z0-9._-]/g, "") || "user";
     const email = partial.email ?? `${local}@example.com`;
     const username = partial.username ?? local;
     const createdAt = partial.createdAt ?? nowRfc3339(this.now);
@@ -161,17 +161,17 @@ export class EmulatorStore {
       displayName: partial.displayName ?? local,
       username,
       usernames: partial.usernames ?? [username],
-      status: partial.status ?? 'ENABLED',
-      jobTitle: partial.jobTitle ?? '',
-      department: partial.department ?? '',
+      status: partial.status ?? "ENABLED",
+      jobTitle: partial.jobTitle ?? "",
+      department: partial.department ?? "",
       managerIds: partial.managerIds ?? [],
       directoryIds: partial.directoryIds ?? [],
       employeeIds: partial.employeeIds ?? [],
-      employmentStatus: partial.employmentStatus ?? 'active',
-      employmentType: partial.employmentType ?? 'full_time',
+      employmentStatus: partial.employmentStatus ?? "active",
+      employmentType: partial.employmentType ?? "full_time",
       roleIds: partial.roleIds ?? [],
       profile: partial.profile ?? {},
-      delegatedUserId: partial.delegatedUserId ?? '',
+      delegatedUserId: partial.delegatedUserId ?? "",
       createdAt,
       updatedAt: partial.updatedAt ?? createdAt,
       deletedAt: partial.deletedAt ?? null,

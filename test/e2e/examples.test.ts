@@ -26,7 +26,10 @@ const examplesDir = path.resolve(__dirname, "../../examples");
 const key = (appId: string, connectorId: string, roleSlug: string, userId: string) => ({ appId, connectorId, roleSlug, userId });
 const sortKeys = (keys: object[]) => keys.map((entry) => JSON.stringify(entry)).sort();
 const apiWrites = (emulator: C1Emulator, since = 0) =>
-  emulator.requests.slice(since).filter((entry) => entry.kind === "api" && entry.method !== "GET").map((entry) => `${entry.method} ${entry.status}`);
+  emulator.requests
+    .slice(since)
+    .filter((entry) => entry.kind === "api" && entry.method !== "GET")
+    .map((entry) => `${entry.method} ${entry.status}`);
 
 /** Our environment without any C1 credential, so only what a test passes on can authenticate. */
 function envWithoutC1Credentials(): NodeJS.ProcessEnv {
@@ -133,10 +136,16 @@ describe("the gitops workflows' pulumi commands on the root stack", () => {
   });
 
   afterAll(async () => {
-    if (e2e) await runProcess("pulumi", ["destroy", "--yes", "--skip-preview", "--stack", e2e.stackName, "--non-interactive"], {
-      cwd: ROOT_STACK_DIR,
-      env: { ...envWithoutC1Credentials(), ...e2e.env, CONDUCTORONE_CLIENT_ID: clientId, ...(await runOidcStep(workflowNamed(workflows, "ownership-deploy.yml"))) },
-    });
+    if (e2e)
+      await runProcess("pulumi", ["destroy", "--yes", "--skip-preview", "--stack", e2e.stackName, "--non-interactive"], {
+        cwd: ROOT_STACK_DIR,
+        env: {
+          ...envWithoutC1Credentials(),
+          ...e2e.env,
+          CONDUCTORONE_CLIENT_ID: clientId,
+          ...(await runOidcStep(workflowNamed(workflows, "ownership-deploy.yml"))),
+        },
+      });
     await e2e?.dispose();
     await github?.close();
     await emulator?.close();

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../scripts/c1-emulator";
-import { E2eStack, OWNER_TYPE, PROGRAMS, startEmulatorStack } from "./harness";
+import { type E2eStack, OWNER_TYPE, PROGRAMS, startEmulatorStack } from "./harness";
 
 const dave = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-dave" };
 let emulator: C1Emulator;

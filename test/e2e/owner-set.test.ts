@@ -4,14 +4,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../scripts/c1-emulator";
-import { E2eStack, PROGRAMS, startEmulatorStack } from "./harness";
+import { type E2eStack, PROGRAMS, startEmulatorStack } from "./harness";
 
 const role = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner" };
 const payrollOwners = { name: "payroll-okta-owners", ...role, userIds: ["u-alice", "u-bob"] };
 let emulator: C1Emulator;
 let e2e: E2eStack;
 
-const roleOwners = () => emulator.store.listOwners(role).map((owner) => owner.userId).sort();
+const roleOwners = () =>
+  emulator.store
+    .listOwners(role)
+    .map((owner) => owner.userId)
+    .sort();
 
 beforeAll(async () => {
   ({ emulator, e2e } = await startEmulatorStack({ programDir: PROGRAMS.ownerSets }));
@@ -72,7 +76,10 @@ describe("ConnectorUserOwners with the real Pulumi engine", () => {
   it("refuses a role given both a set and single owners, before anything changes", async () => {
     await e2e.stack.setConfig("singles", { value: JSON.stringify([{ name: "payroll-okta-owner-erin", ...role, userId: "u-erin" }]) });
     const before = emulator.requests.filter((entry) => entry.kind === "api" && entry.method !== "GET").length;
-    const error = await e2e.stack.up(e2e.recording()).then(() => undefined, (failure: Error) => failure);
+    const error = await e2e.stack.up(e2e.recording()).then(
+      () => undefined,
+      (failure: Error) => failure,
+    );
     expect(String(error)).toContain("is already managed by a ConnectorUserOwners resource in this program");
     expect(emulator.requests.filter((entry) => entry.kind === "api" && entry.method !== "GET").length).toBe(before);
     expect(roleOwners()).toEqual(["u-bob", "u-dave"]);

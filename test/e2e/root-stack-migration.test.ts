@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../scripts/c1-emulator";
 import { readDemoDocument, ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
-import { E2eStack, OWNER_TYPE, startEmulatorStack } from "./harness";
+import { type E2eStack, OWNER_TYPE, startEmulatorStack } from "./harness";
 
 const STEP_TIMEOUT = 180_000;
 const SET_TYPE = "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwners";
@@ -18,7 +18,11 @@ let emulator: C1Emulator;
 let before: E2eStack;
 let after: E2eStack | undefined;
 
-const c1Owners = () => emulator.store.listOwners().map((owner) => JSON.stringify(owner)).sort();
+const c1Owners = () =>
+  emulator.store
+    .listOwners()
+    .map((owner) => JSON.stringify(owner))
+    .sort();
 
 async function resourceNames(stack: E2eStack, type: string): Promise<string[]> {
   const { resources } = await stack.exportDeployment();

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../scripts/c1-emulator";
 import { startTestEmulator } from "../support/provider-fixture";
 import { readDemoDocument, ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
-import { E2eStack, runProcess, startEmulatorStack, type ProcessResult } from "./harness";
+import { type E2eStack, runProcess, startEmulatorStack, type ProcessResult } from "./harness";
 
 const SET_TYPE = "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwners";
 
@@ -20,7 +20,13 @@ const key = (appId: string, connectorId: string, roleSlug: string, userId: strin
 const sortKeys = (keys: object[]) => keys.map((entry) => JSON.stringify(entry)).sort();
 
 /** The roles Pulumi.demo.yaml declares, one resource each. */
-const DEMO_ROLES = ["app-github/conn-github/admin", "app-github/conn-github/owner", "app-payroll/conn-okta/admin", "app-payroll/conn-okta/owner", "app-payroll/conn-workday/owner"];
+const DEMO_ROLES = [
+  "app-github/conn-github/admin",
+  "app-github/conn-github/owner",
+  "app-payroll/conn-okta/admin",
+  "app-payroll/conn-okta/owner",
+  "app-payroll/conn-workday/owner",
+];
 
 /** What Pulumi.demo.yaml declares. */
 const DEMO_OWNERS = [
@@ -292,9 +298,10 @@ describe("the demo stack, as the README walks through it", () => {
       const codes = results.map((result) => result.code);
       const output = (index: number) => results[index]!.stdout + results[index]!.stderr;
       // Everything succeeds except the drift check, which exits non-zero on the removed owner.
-      expect(codes.map((code, index) => (index === 4 ? code !== 0 : code === 0)), results.map((r, i) => `${README_DEMO_COMMANDS[i]}\n${r.stdout}${r.stderr}`).join("\n")).toEqual(
-        README_DEMO_COMMANDS.map(() => true),
-      );
+      expect(
+        codes.map((code, index) => (index === 4 ? code !== 0 : code === 0)),
+        results.map((r, i) => `${README_DEMO_COMMANDS[i]}\n${r.stdout}${r.stderr}`).join("\n"),
+      ).toEqual(README_DEMO_COMMANDS.map(() => true));
       expect(output(4)).toContain("app-payroll/conn-okta/owner");
       expect(output(5)).toMatch(/~ 1 updated/);
       expect(emulator.store.listOwners()).toEqual([]);

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../scripts/c1-emulator";
 import { createConsumerProject, packRepo } from "../support/consumer-project";
-import { DynamicType, FIXTURES, LEGACY_ENTRIES, providerTextRequiring, STATE_ENTRIES } from "../support/state-contract";
+import { type DynamicType, FIXTURES, LEGACY_ENTRIES, providerTextRequiring, STATE_ENTRIES } from "../support/state-contract";
 import { startTestEmulator } from "../support/provider-fixture";
 import { E2eStack, emulatorStackConfig } from "./harness";
 

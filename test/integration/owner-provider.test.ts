@@ -146,7 +146,13 @@ describe("read", () => {
   });
 
   it("reports an HTML 502 from a proxy by status, after retrying", async () => {
-    emulator.faults.add({ path: ownerPathPattern, status: 502, body: "<html><body>Bad Gateway</body></html>", headers: { "content-type": "text/html" }, times: Infinity });
+    emulator.faults.add({
+      path: ownerPathPattern,
+      status: 502,
+      body: "<html><body>Bad Gateway</body></html>",
+      headers: { "content-type": "text/html" },
+      times: Infinity,
+    });
     const error = await expectError(() => provider.read("app-payroll/conn-okta/owner/u-alice"));
     expect(error).toBeInstanceOf(C1ApiError);
     expect(error.message).toMatch(/failed: 502 Bad Gateway \(after 4 attempts\)$/);
@@ -323,7 +329,11 @@ describe("tokens", () => {
 
   it("exchanges an OIDC token for a C1 token", async () => {
     const oidcToken = emulator.issueOidcToken(clientId);
-    const oidcProvider = await configuredProvider({ "conductorone:serverUrl": emulator.url, "conductorone:clientId": clientId, "conductorone:oidcToken": oidcToken });
+    const oidcProvider = await configuredProvider({
+      "conductorone:serverUrl": emulator.url,
+      "conductorone:clientId": clientId,
+      "conductorone:oidcToken": oidcToken,
+    });
     await oidcProvider.create(owner);
     expect(tokenRequests().map((entry) => entry.status)).toEqual([200]);
     expect(emulator.store.listOwners()).toEqual([owner]);

@@ -8,8 +8,13 @@ const role = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner"
 let emulator: C1Emulator;
 let provider: ConnectorUserOwnersProvider;
 
-const owners = () => emulator.store.listOwners(role).map((owner) => owner.userId).sort();
-const apiCalls = () => emulator.requests.filter((entry) => entry.kind === "api").map((entry) => `${entry.method} ${entry.path.split("?")[0].split("/owners/users")[1] || "/"}`);
+const owners = () =>
+  emulator.store
+    .listOwners(role)
+    .map((owner) => owner.userId)
+    .sort();
+const apiCalls = () =>
+  emulator.requests.filter((entry) => entry.kind === "api").map((entry) => `${entry.method} ${entry.path.split("?")[0].split("/owners/users")[1] || "/"}`);
 
 beforeAll(async () => {
   ({ emulator } = await startTestEmulator());
@@ -136,7 +141,8 @@ describe("moving a role from single owners to a set", () => {
 describe("a non-exclusive ConnectorUserOwners (exclusive: false)", () => {
   const managed = { ...role, exclusive: false };
   const add = (...userIds: string[]) => userIds.forEach((userId) => emulator.store.addOwner(role.appId, role.connectorId, role.roleSlug, userId));
-  const postsAndDeletes = () => emulator.requests.filter((entry) => entry.kind === "api" && entry.method !== "GET").map((entry) => `${entry.method} ${entry.path.split("/").pop()}`);
+  const postsAndDeletes = () =>
+    emulator.requests.filter((entry) => entry.kind === "api" && entry.method !== "GET").map((entry) => `${entry.method} ${entry.path.split("/").pop()}`);
 
   it("check refuses an exclusive that is not a boolean", async () => {
     const bad = await provider.check({} as never, { ...role, userIds: ["u-alice"], exclusive: "no" as never });

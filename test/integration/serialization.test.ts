@@ -28,7 +28,11 @@ describe.each(["class", "module"])("the serialized provider (%s form)", (form) =
     const { stdout } = await run(
       process.execPath,
       [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "-P", "tsconfig.json", "test/support/serialize-provider.ts"],
-      { cwd: repo, env: { ...process.env, PROVIDER_FORM: form, TEST_SERVER_URL: emulator.url, TEST_CLIENT_ID: clientId, TEST_CLIENT_SECRET: clientSecret }, maxBuffer: 16 * 1024 * 1024 },
+      {
+        cwd: repo,
+        env: { ...process.env, PROVIDER_FORM: form, TEST_SERVER_URL: emulator.url, TEST_CLIENT_ID: clientId, TEST_CLIENT_SECRET: clientSecret },
+        maxBuffer: 16 * 1024 * 1024,
+      },
     );
     // It really ran: an owner was created and a token issued, so there was something to leak.
     expect(emulator.store.hasOwner("app-payroll", "conn-okta", "owner", "u-bob")).toBe(true);

@@ -127,7 +127,10 @@ function splitWords(line: string): string[] {
 }
 
 function commandsOfRun(run: string): Array<{ args: string[]; stack: string }> {
-  const lines = run.replace(/\\\n\s*/g, " ").split("\n").map((line) => line.trim());
+  const lines = run
+    .replace(/\\\n\s*/g, " ")
+    .split("\n")
+    .map((line) => line.trim());
   return lines
     .filter((line) => line.startsWith("pulumi "))
     .map((line) => {
@@ -146,7 +149,11 @@ export function pulumiCommandsOf(workflow: Workflow): WorkflowCommand[] {
   for (const [job, { steps }] of Object.entries(workflow.jobs)) {
     for (const step of steps) {
       const label = step.name ?? step.uses ?? step.run ?? "";
-      const found = step.uses?.startsWith(`${PULUMI_ACTION}@`) ? [commandOfAction(step)].filter((command) => command !== undefined) : step.run ? commandsOfRun(step.run) : [];
+      const found = step.uses?.startsWith(`${PULUMI_ACTION}@`)
+        ? [commandOfAction(step)].filter((command) => command !== undefined)
+        : step.run
+          ? commandsOfRun(step.run)
+          : [];
       for (const command of found) commands.push({ file: workflow.file, job, step: label, ...command });
     }
   }

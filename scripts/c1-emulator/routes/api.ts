@@ -4,20 +4,20 @@
  * are gRPC-gateway bodies. Paths outside `/api/` (and, with the admin API off, `/_emulator/`)
  * land here too and are simply not found.
  */
-import type { TokenAuthority } from '../auth';
-import { GrpcCode, grpcError, type Reply, type RouteContext } from '../http';
-import type { RouteTable } from '../router';
-import type { EmulatorStore } from '../store';
-import { ownerRoutes, type OwnerRouteSettings } from './owners';
+import type { TokenAuthority } from "../auth";
+import { GrpcCode, grpcError, type Reply, type RouteContext } from "../http";
+import type { RouteTable } from "../router";
+import type { EmulatorStore } from "../store";
+import { ownerRoutes, type OwnerRouteSettings } from "./owners";
 
 const BEARER = /^Bearer +(\S+) *$/i;
 
 /** Authentication comes before routing, as at C1's gateway. */
 function gatewayCheck(ctx: RouteContext, auth: TokenAuthority): Reply | undefined {
-  if (!ctx.rawPath.startsWith('/api/')) return undefined;
-  const token = BEARER.exec(ctx.authorization ?? '')?.[1];
-  if (!token || !auth.isValidAccessToken(token)) return grpcError(401, GrpcCode.UNAUTHENTICATED, 'unauthenticated');
-  if (!ctx.segments) return grpcError(400, GrpcCode.INVALID_ARGUMENT, 'malformed path');
+  if (!ctx.rawPath.startsWith("/api/")) return undefined;
+  const token = BEARER.exec(ctx.authorization ?? "")?.[1];
+  if (!token || !auth.isValidAccessToken(token)) return grpcError(401, GrpcCode.UNAUTHENTICATED, "unauthenticated");
+  if (!ctx.segments) return grpcError(400, GrpcCode.INVALID_ARGUMENT, "malformed path");
   return undefined;
 }
 
@@ -26,10 +26,10 @@ export function apiRoutes(auth: TokenAuthority, store: EmulatorStore, settings: 
   return {
     routes: ownerRoutes(store, settings),
     guard: (ctx) => gatewayCheck(ctx, auth),
-    notFound: () => grpcError(404, GrpcCode.NOT_FOUND, 'Not Found'),
+    notFound: () => grpcError(404, GrpcCode.NOT_FOUND, "Not Found"),
     methodNotAllowed: (_ctx, allowed) => ({
-      ...grpcError(405, GrpcCode.UNIMPLEMENTED, 'Method Not Allowed'),
-      headers: { Allow: allowed.join(', ') },
+      ...grpcError(405, GrpcCode.UNIMPLEMENTED, "Method Not Allowed"),
+      headers: { Allow: allowed.join(", ") },
     }),
   };
 }

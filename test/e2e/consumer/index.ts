@@ -20,9 +20,7 @@ const config = new pulumi.Config();
 const owners = config.requireObject<DeclaredOwner[]>("owners");
 const sets = config.getObject<DeclaredSet[]>("sets") ?? [];
 
-const resources = owners.map(
-  ({ name, appId, connectorId, roleSlug, userId }) => new ConnectorUserOwner(name, { appId, connectorId, roleSlug, userId }),
-);
+const resources = owners.map(({ name, appId, connectorId, roleSlug, userId }) => new ConnectorUserOwner(name, { appId, connectorId, roleSlug, userId }));
 for (const { name, appId, connectorId, roleSlug, userIds } of sets) new ConnectorUserOwners(name, { appId, connectorId, roleSlug, userIds });
 
 export const ownerEmails = pulumi

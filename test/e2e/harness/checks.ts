@@ -60,12 +60,7 @@ export interface Agreement {
  * Compares the declared owners, the emulator's owners and the stack's state. `scope` limits the
  * emulator's owners to those of this stack when several stacks share one emulator.
  */
-export async function checkAgreement(
-  stack: E2eStack,
-  emulator: C1Emulator,
-  declared: DeclaredOwner[],
-  scope: Partial<OwnerKey> = {},
-): Promise<Agreement> {
+export async function checkAgreement(stack: E2eStack, emulator: C1Emulator, declared: DeclaredOwner[], scope: Partial<OwnerKey> = {}): Promise<Agreement> {
   const { pendingOperations } = await stack.exportDeployment();
   const stateOwners = await stack.stateOwners();
   const declaredKeys = new Set(declared.map(keyString));
@@ -84,12 +79,7 @@ export async function checkAgreement(
     .filter((owner) => {
       const user = owner.outputs.user as { id?: unknown; email?: unknown } | undefined;
       const key = owner.outputs as { appId: string; connectorId: string; roleSlug: string; userId: string };
-      return (
-        typeof user?.email !== "string" ||
-        user.id !== key.userId ||
-        typeof owner.outputs.createdAt !== "string" ||
-        owner.id !== formatOwnerId(key)
-      );
+      return typeof user?.email !== "string" || user.id !== key.userId || typeof owner.outputs.createdAt !== "string" || owner.id !== formatOwnerId(key);
     })
     .map((owner) => owner.name);
   const agreement = {

@@ -151,7 +151,16 @@ export class E2eStack {
   /** Starts `pulumi <args>` for this stack without waiting for it. */
   start(args: string[], options: { env?: Record<string, string> } = {}): RunningCli {
     const eventLog = ENGINE_COMMANDS.includes(args[0]) ? path.join(this.workDir, "events", `run-${++this.runCount}.jsonl`) : undefined;
-    const flags = ["--stack", this.stackName, "--cwd", this.programDir, "--non-interactive", "--color", "never", ...(eventLog ? ["--event-log", eventLog] : [])];
+    const flags = [
+      "--stack",
+      this.stackName,
+      "--cwd",
+      this.programDir,
+      "--non-interactive",
+      "--color",
+      "never",
+      ...(eventLog ? ["--event-log", eventLog] : []),
+    ];
     // Flags go before a `--` that ends them, so values after it may start with '-'.
     const end = args.indexOf("--");
     const fullArgs = end < 0 ? [...args, ...flags] : [...args.slice(0, end), ...flags, ...args.slice(end)];
@@ -187,23 +196,27 @@ export class E2eStack {
 
   /** Operations planned in the runs recorded since event `since`, as "op name" strings, sorted. */
   plannedSteps(since: number): string[] {
-    return this.events
-      .slice(since)
-      .map((event) => event.resourcePreEvent?.metadata)
-      .filter((metadata): metadata is NonNullable<typeof metadata> => metadata !== undefined)
-      // "refresh" steps only read state and "same" steps change nothing. Provider resources are left
-      // out: the default pulumi-nodejs provider receives the whole stack config, so any config edit
-      // shows as an (inert) update of it.
-      .filter((metadata) => metadata.op !== "same" && metadata.op !== "refresh")
-      .filter((metadata) => !metadata.urn.includes("pulumi:pulumi:Stack") && !metadata.urn.includes("::pulumi:providers:"))
-      .map((metadata) => `${metadata.op} ${metadata.urn.split("::").pop()}`)
-      .sort();
+    return (
+      this.events
+        .slice(since)
+        .map((event) => event.resourcePreEvent?.metadata)
+        .filter((metadata): metadata is NonNullable<typeof metadata> => metadata !== undefined)
+        // "refresh" steps only read state and "same" steps change nothing. Provider resources are left
+        // out: the default pulumi-nodejs provider receives the whole stack config, so any config edit
+        // shows as an (inert) update of it.
+        .filter((metadata) => metadata.op !== "same" && metadata.op !== "refresh")
+        .filter((metadata) => !metadata.urn.includes("pulumi:pulumi:Stack") && !metadata.urn.includes("::pulumi:providers:"))
+        .map((metadata) => `${metadata.op} ${metadata.urn.split("::").pop()}`)
+        .sort()
+    );
   }
 
   /** `pulumi stack export` (secrets stay encrypted): resources and pending operations. */
   async exportDeployment(): Promise<ExportedDeployment> {
     const run = await this.mustRun(["stack", "export"]);
-    const exported = JSON.parse(run.stdout) as { deployment?: { resources?: StateResource[]; pending_operations?: Array<{ type: string; resource: { urn: string } }> } };
+    const exported = JSON.parse(run.stdout) as {
+      deployment?: { resources?: StateResource[]; pending_operations?: Array<{ type: string; resource: { urn: string } }> };
+    };
     return {
       resources: exported.deployment?.resources ?? [],
       pendingOperations: (exported.deployment?.pending_operations ?? []).map((op) => ({ type: op.type, urn: op.resource.urn })),
@@ -213,14 +226,16 @@ export class E2eStack {
   /** The managed ConnectorUserOwner resources in state, sorted by URN (reads made with `get` are left out). */
   async stateOwners(): Promise<StateOwner[]> {
     const { resources } = await this.exportDeployment();
-    return resources
-      .filter((resource) => resource.type === OWNER_TYPE && !resource.external)
-      .map((resource) => {
-        const { __provider: _provider, ...outputs } = resource.outputs ?? {};
-        return { urn: resource.urn, name: resource.urn.split("::").pop()!, id: resource.id ?? "", outputs };
-      })
-      // The engine may rewrite resources in another order; the order means nothing here.
-      .sort((a, b) => a.urn.localeCompare(b.urn));
+    return (
+      resources
+        .filter((resource) => resource.type === OWNER_TYPE && !resource.external)
+        .map((resource) => {
+          const { __provider: _provider, ...outputs } = resource.outputs ?? {};
+          return { urn: resource.urn, name: resource.urn.split("::").pop()!, id: resource.id ?? "", outputs };
+        })
+        // The engine may rewrite resources in another order; the order means nothing here.
+        .sort((a, b) => a.urn.localeCompare(b.urn))
+    );
   }
 
   /** The __provider strings in the current state, one per dynamic resource. */

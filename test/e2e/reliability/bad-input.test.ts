@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../../scripts/c1-emulator";
 import {
   apiPathOf,
-  E2eStack,
+  type E2eStack,
   errorsFor,
   lastSeq,
   printSummary,
@@ -78,7 +78,11 @@ const checkRows: CheckRow[] = [
 const DENIED = { appId: "app-payroll", connectorId: "conn-workday", roleSlug: "owner", userId: "u-dave" };
 const c1Rows: C1Row[] = [
   { label: "'%2F' in userId (accepted by check, sent as %252F)", key: { ...valid, userId: "u%2Falice" }, reason: "404 Not Found: user not found: u%2Falice" },
-  { label: "'%2F' in appId (accepted by check, sent as %252F)", key: { ...valid, appId: "app%2Fpayroll" }, reason: "404 Not Found: app not found: app%2Fpayroll" },
+  {
+    label: "'%2F' in appId (accepted by check, sent as %252F)",
+    key: { ...valid, appId: "app%2Fpayroll" },
+    reason: "404 Not Found: app not found: app%2Fpayroll",
+  },
   { label: "encoded '..' as connectorId", key: { ...valid, connectorId: "%2E%2E" }, reason: "404 Not Found: connector not found: %2E%2E" },
   { label: "unknown user", key: { ...valid, userId: "u-nobody" }, reason: "404 Not Found: user not found: u-nobody" },
   { label: "unknown app", key: { ...valid, appId: "app-nope" }, reason: "404 Not Found: app not found: app-nope" },
@@ -87,7 +91,11 @@ const c1Rows: C1Row[] = [
   { label: "role slug failing C1's pattern", key: { ...valid, roleSlug: "owner!" }, reason: "400 Bad Request: invalid role slug" },
   { label: "200-character roleSlug (check allows 256, C1 63)", key: { ...valid, roleSlug: "r".repeat(200) }, reason: "400 Bad Request: invalid role slug" },
   { label: "look-alike user id (Cyrillic a)", key: { ...valid, userId: "u-\u0430lice" }, reason: "404 Not Found: user not found: u-\u0430lice" },
-  { label: "256-character userId (the longest check allows)", key: { ...valid, userId: "u".repeat(256) }, reason: `404 Not Found: user not found: ${"u".repeat(256)}` },
+  {
+    label: "256-character userId (the longest check allows)",
+    key: { ...valid, userId: "u".repeat(256) },
+    reason: `404 Not Found: user not found: ${"u".repeat(256)}`,
+  },
   { label: "403 permission denied", key: DENIED, reason: "403 Forbidden: permission denied: this client may not change owners of conn-workday" },
 ];
 
@@ -168,7 +176,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  printSummary("bad input", { ...figures, checkRows: checkRows.length, c1Rows: c1Rows.length, mismatches: (await mismatchCount()) });
+  printSummary("bad input", { ...figures, checkRows: checkRows.length, c1Rows: c1Rows.length, mismatches: await mismatchCount() });
   await stack?.dispose();
   await emulator?.close();
 }, 120_000);
@@ -184,17 +192,21 @@ const RUN_TIMEOUT_MS = 120_000;
 
 describe.sequential(`${checkRows.length} declarations check refuses before anything reaches C1`, () => {
   const cases = checkGroups.flatMap((group, index) => group.rows.map((row) => ({ ...row, group, id: `check-${index}` })));
-  it.each(cases)("$label: non-zero exit, the resource and property named, nothing changed", async ({ group, id, property, reason }) => {
-    const run = await runOnce(id, [group.owner]);
-    expect(run.code).not.toBe(0);
-    const name = group.owner.name;
-    const errors = errorsFor(run, name);
-    const expected = `resource '${name}': property ${property} value`;
-    const mine = errors.find((message) => message.includes(expected) && message.includes(`has a problem: ${property} ${reason}`));
-    expect(mine, `no error for ${property} of ${name} among:\n${errors.join("\n")}`).toBeDefined();
-    expect(run.stdout).toContain(`ConnectorUserOwner (${name}):`);
-    await expectNothingChanged();
-  }, RUN_TIMEOUT_MS);
+  it.each(cases)(
+    "$label: non-zero exit, the resource and property named, nothing changed",
+    async ({ group, id, property, reason }) => {
+      const run = await runOnce(id, [group.owner]);
+      expect(run.code).not.toBe(0);
+      const name = group.owner.name;
+      const errors = errorsFor(run, name);
+      const expected = `resource '${name}': property ${property} value`;
+      const mine = errors.find((message) => message.includes(expected) && message.includes(`has a problem: ${property} ${reason}`));
+      expect(mine, `no error for ${property} of ${name} among:\n${errors.join("\n")}`).toBeDefined();
+      expect(run.stdout).toContain(`ConnectorUserOwner (${name}):`);
+      await expectNothingChanged();
+    },
+    RUN_TIMEOUT_MS,
+  );
 
   it("sent nothing to C1 for any of them", async () => {
     await Promise.all([...runs.values()]);
@@ -204,14 +216,18 @@ describe.sequential(`${checkRows.length} declarations check refuses before anyth
 
 describe.sequential(`${c1Rows.length} declarations only C1 can refuse`, () => {
   const cases = c1Rows.map((row, index) => ({ ...row, owner: c1Owners[index] }));
-  it.each(cases)("$label: non-zero exit, C1's reason for that resource, nothing changed", async ({ owner, reason, key }) => {
-    const run = SOAK ? await runOnce(`c1-${owner.name}`, [owner]) : await runOnce("c1-batch", c1Owners, ["--continue-on-error"]);
-    expect(run.code).not.toBe(0);
-    const errors = errorsFor(run, owner.name);
-    expect(errors, `errors for ${owner.name}`).toContain(`C1 API POST ${apiPathOf(key)} failed: ${reason}`);
-    expect(run.stdout).toContain(`ConnectorUserOwner (${owner.name}):`);
-    await expectNothingChanged();
-  }, RUN_TIMEOUT_MS);
+  it.each(cases)(
+    "$label: non-zero exit, C1's reason for that resource, nothing changed",
+    async ({ owner, reason, key }) => {
+      const run = SOAK ? await runOnce(`c1-${owner.name}`, [owner]) : await runOnce("c1-batch", c1Owners, ["--continue-on-error"]);
+      expect(run.code).not.toBe(0);
+      const errors = errorsFor(run, owner.name);
+      expect(errors, `errors for ${owner.name}`).toContain(`C1 API POST ${apiPathOf(key)} failed: ${reason}`);
+      expect(run.stdout).toContain(`ConnectorUserOwner (${owner.name}):`);
+      await expectNothingChanged();
+    },
+    RUN_TIMEOUT_MS,
+  );
 
   it("'%2F' really reached C1 double-encoded, as a literal '%2F' in the id", async () => {
     await Promise.all([...runs.values()]);

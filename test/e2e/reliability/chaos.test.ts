@@ -13,7 +13,7 @@ import { mulberry32, type C1Emulator, type ChaosKind, type FaultCounts } from ".
 import {
   allErrors,
   checkAgreement,
-  E2eStack,
+  type E2eStack,
   lastSeq,
   printSummary,
   PROGRAMS,
@@ -37,7 +37,8 @@ const LOST_ANSWER_RATE = 0.05;
 const baseSeed = process.env.C1_CHAOS_SEED ? Number(process.env.C1_CHAOS_SEED) : Math.floor(Math.random() * 2 ** 31);
 
 // A message a person can act on: what failed, where, and after how many attempts.
-const CLEAR_FAILURE = /C1 API (POST|GET|DELETE) \/api\/v2\/\S+ (failed: (\d{3} .+|network error [A-Z_]+)|returned an invalid response)|could not get a C1 access token/;
+const CLEAR_FAILURE =
+  /C1 API (POST|GET|DELETE) \/api\/v2\/\S+ (failed: (\d{3} .+|network error [A-Z_]+)|returned an invalid response)|could not get a C1 access token/;
 
 const CONNECTORS = [
   { appId: "app-payroll", connectorId: "conn-okta" },
@@ -111,100 +112,114 @@ function loseAnswersAfterCommit(seed: number) {
 }
 
 function faultFigures(counts: FaultCounts) {
-  return { "429": counts["429"], "503": counts["503"], reset: counts.reset, delay: counts.delay, total: counts["429"] + counts["503"] + counts.reset + counts.delay };
+  return {
+    "429": counts["429"],
+    "503": counts["503"],
+    reset: counts.reset,
+    delay: counts.delay,
+    total: counts["429"] + counts["503"] + counts.reset + counts.delay,
+  };
 }
 
 describe.sequential(`chaos: ${OWNER_COUNT} owners at a ${RATE * 100}% fault rate (${KINDS.join(", ")})`, () => {
   for (let round = 1; round <= ROUNDS; round++) {
     const seed = baseSeed + round - 1;
 
-    it(`up converges to the declared owners with no orphan, no missing owner and no duplicate (round ${round}, seed ${seed})`, async () => {
-      emulator.faults.resetCounts();
-      const since = lastSeq(emulator);
-      // A 2 s delay outlasts the 1.5 s request timeout: the client gives up and retries (the
-      // emulator drops a request whose client hung up, so C1 does not act on it).
-      await stack.setConfig("conductorone:requestTimeoutMs", "1500");
-      emulator.faults.chaos({ seed, rate: RATE, kinds: KINDS, delayMs: DELAY_MS, retryAfterSeconds: RETRY_AFTER_SECONDS });
-      const lostAnswers = loseAnswersAfterCommit(seed);
-      let runs: CliRun[];
-      try {
-        runs = await runUntilSuccess("chaos up", () => stack.up());
-      } finally {
-        lostAnswers.restore();
-        emulator.faults.stopChaos();
-      }
+    it(
+      `up converges to the declared owners with no orphan, no missing owner and no duplicate (round ${round}, seed ${seed})`,
+      async () => {
+        emulator.faults.resetCounts();
+        const since = lastSeq(emulator);
+        // A 2 s delay outlasts the 1.5 s request timeout: the client gives up and retries (the
+        // emulator drops a request whose client hung up, so C1 does not act on it).
+        await stack.setConfig("conductorone:requestTimeoutMs", "1500");
+        emulator.faults.chaos({ seed, rate: RATE, kinds: KINDS, delayMs: DELAY_MS, retryAfterSeconds: RETRY_AFTER_SECONDS });
+        const lostAnswers = loseAnswersAfterCommit(seed);
+        let runs: CliRun[];
+        try {
+          runs = await runUntilSuccess("chaos up", () => stack.up());
+        } finally {
+          lostAnswers.restore();
+          emulator.faults.stopChaos();
+        }
 
-      const agreement = await checkAgreement(stack, emulator, declared);
-      const entries = requestsSince(emulator, since);
-      const requests = requestFigures(entries);
-      printSummary(`chaos up round ${round}`, {
-        seed,
-        rate: RATE,
-        kinds: KINDS.join(","),
-        delayMs: DELAY_MS,
-        retryAfterS: RETRY_AFTER_SECONDS,
-        requests: requests.total,
-        api: requests.api,
-        token: requests.token,
-        faults: faultFigures(emulator.faults.counts()),
-        // Creates C1 committed but answered 500, and the retried creates that met 409 and adopted.
-        lostAnswers: lostAnswers.count(),
-        adopted409: entries.filter((entry) => entry.method === "POST" && entry.status === 409).length,
-        runs: runs.length,
-        reruns: runs.length - 1,
-        seconds: Math.round(runs.reduce((sum, run) => sum + run.ms, 0) / 1000),
-        declared: agreement.declared,
-        inC1: agreement.inC1,
-        inState: agreement.inState,
-        mismatches: agreement.mismatches,
-      });
-      expect(faultFigures(emulator.faults.counts()).total).toBeGreaterThan(0);
-      expect(agreement).toMatchObject({
-        onlyInC1: [],
-        missingFromC1: [],
-        stateWithoutC1: [],
-        missingFromState: [],
-        duplicatesInState: [],
-        emptyOutputs: [],
-        pendingOperations: 0,
-        mismatches: 0,
-      });
-      expect(agreement.inC1).toBe(OWNER_COUNT);
-      expect(agreement.inState).toBe(OWNER_COUNT);
-    }, RUN_TIMEOUT_MS);
+        const agreement = await checkAgreement(stack, emulator, declared);
+        const entries = requestsSince(emulator, since);
+        const requests = requestFigures(entries);
+        printSummary(`chaos up round ${round}`, {
+          seed,
+          rate: RATE,
+          kinds: KINDS.join(","),
+          delayMs: DELAY_MS,
+          retryAfterS: RETRY_AFTER_SECONDS,
+          requests: requests.total,
+          api: requests.api,
+          token: requests.token,
+          faults: faultFigures(emulator.faults.counts()),
+          // Creates C1 committed but answered 500, and the retried creates that met 409 and adopted.
+          lostAnswers: lostAnswers.count(),
+          adopted409: entries.filter((entry) => entry.method === "POST" && entry.status === 409).length,
+          runs: runs.length,
+          reruns: runs.length - 1,
+          seconds: Math.round(runs.reduce((sum, run) => sum + run.ms, 0) / 1000),
+          declared: agreement.declared,
+          inC1: agreement.inC1,
+          inState: agreement.inState,
+          mismatches: agreement.mismatches,
+        });
+        expect(faultFigures(emulator.faults.counts()).total).toBeGreaterThan(0);
+        expect(agreement).toMatchObject({
+          onlyInC1: [],
+          missingFromC1: [],
+          stateWithoutC1: [],
+          missingFromState: [],
+          duplicatesInState: [],
+          emptyOutputs: [],
+          pendingOperations: 0,
+          mismatches: 0,
+        });
+        expect(agreement.inC1).toBe(OWNER_COUNT);
+        expect(agreement.inState).toBe(OWNER_COUNT);
+      },
+      RUN_TIMEOUT_MS,
+    );
 
-    it(`destroy leaves the emulator and the state empty (round ${round}, seed ${seed + 1000})`, async () => {
-      emulator.faults.resetCounts();
-      const since = lastSeq(emulator);
-      // Here a delay is only slow: the default 30 s timeout waits it out.
-      await stack.removeConfig("conductorone:requestTimeoutMs");
-      emulator.faults.chaos({ seed: seed + 1000, rate: RATE, kinds: KINDS, delayMs: DELAY_MS, retryAfterSeconds: RETRY_AFTER_SECONDS });
-      let runs: CliRun[];
-      try {
-        runs = await runUntilSuccess("chaos destroy", () => stack.destroy());
-      } finally {
-        emulator.faults.stopChaos();
-      }
+    it(
+      `destroy leaves the emulator and the state empty (round ${round}, seed ${seed + 1000})`,
+      async () => {
+        emulator.faults.resetCounts();
+        const since = lastSeq(emulator);
+        // Here a delay is only slow: the default 30 s timeout waits it out.
+        await stack.removeConfig("conductorone:requestTimeoutMs");
+        emulator.faults.chaos({ seed: seed + 1000, rate: RATE, kinds: KINDS, delayMs: DELAY_MS, retryAfterSeconds: RETRY_AFTER_SECONDS });
+        let runs: CliRun[];
+        try {
+          runs = await runUntilSuccess("chaos destroy", () => stack.destroy());
+        } finally {
+          emulator.faults.stopChaos();
+        }
 
-      const agreement = await checkAgreement(stack, emulator, []);
-      const requests = requestFigures(requestsSince(emulator, since));
-      printSummary(`chaos destroy round ${round}`, {
-        seed: seed + 1000,
-        rate: RATE,
-        requests: requests.total,
-        api: requests.api,
-        token: requests.token,
-        faults: faultFigures(emulator.faults.counts()),
-        runs: runs.length,
-        reruns: runs.length - 1,
-        seconds: Math.round(runs.reduce((sum, run) => sum + run.ms, 0) / 1000),
-        inC1: agreement.inC1,
-        inState: agreement.inState,
-        mismatches: agreement.mismatches,
-      });
-      expect(emulator.store.listOwners()).toEqual([]);
-      expect(agreement.inState).toBe(0);
-      expect(agreement.mismatches).toBe(0);
-    }, RUN_TIMEOUT_MS);
+        const agreement = await checkAgreement(stack, emulator, []);
+        const requests = requestFigures(requestsSince(emulator, since));
+        printSummary(`chaos destroy round ${round}`, {
+          seed: seed + 1000,
+          rate: RATE,
+          requests: requests.total,
+          api: requests.api,
+          token: requests.token,
+          faults: faultFigures(emulator.faults.counts()),
+          runs: runs.length,
+          reruns: runs.length - 1,
+          seconds: Math.round(runs.reduce((sum, run) => sum + run.ms, 0) / 1000),
+          inC1: agreement.inC1,
+          inState: agreement.inState,
+          mismatches: agreement.mismatches,
+        });
+        expect(emulator.store.listOwners()).toEqual([]);
+        expect(agreement.inState).toBe(0);
+        expect(agreement.mismatches).toBe(0);
+      },
+      RUN_TIMEOUT_MS,
+    );
   }
 });

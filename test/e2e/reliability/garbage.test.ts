@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator, FaultRule } from "../../../scripts/c1-emulator";
-import { apiPathOf, E2eStack, errorsFor, printSummary, PROGRAMS, startEmulatorStack, type CliRun, type DeclaredOwner } from "../harness";
+import { apiPathOf, type E2eStack, errorsFor, printSummary, PROGRAMS, startEmulatorStack, type CliRun, type DeclaredOwner } from "../harness";
 
 const RUN_TIMEOUT_MS = 120_000;
 const HTML = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>upstream connect error</p></body></html>";
@@ -78,14 +78,18 @@ afterAll(async () => {
 });
 
 describe.sequential("garbage answers under the real engine", () => {
-  it("up, with every create answered with garbage, fails", async () => {
-    for (const row of rows) emulator.faults.add({ method: "POST", path: apiPathOf(row.owner), times: Infinity, ...row.answer });
-    await stack.setOwners([anchor, ...rows.map((row) => row.owner)]);
-    createRun = await stack.up(["--continue-on-error"]);
-    emulator.faults.clear();
-    expect(createRun.code).not.toBe(0);
-    printSummary("garbage answers", { kinds: rows.length, failedResources: rows.filter((row) => errorsFor(createRun, row.owner.name).length > 0).length });
-  }, RUN_TIMEOUT_MS);
+  it(
+    "up, with every create answered with garbage, fails",
+    async () => {
+      for (const row of rows) emulator.faults.add({ method: "POST", path: apiPathOf(row.owner), times: Infinity, ...row.answer });
+      await stack.setOwners([anchor, ...rows.map((row) => row.owner)]);
+      createRun = await stack.up(["--continue-on-error"]);
+      emulator.faults.clear();
+      expect(createRun.code).not.toBe(0);
+      printSummary("garbage answers", { kinds: rows.length, failedResources: rows.filter((row) => errorsFor(createRun, row.owner.name).length > 0).length });
+    },
+    RUN_TIMEOUT_MS,
+  );
 
   it.each(rows)("$label: a clear error for that resource and nothing recorded", async ({ owner, error }) => {
     expect(errorsFor(createRun, owner.name)).toEqual([`C1 API POST ${apiPathOf(owner)} ${error}`]);
@@ -94,22 +98,26 @@ describe.sequential("garbage answers under the real engine", () => {
     expect((await stack.stateOwners()).map((resource) => resource.name)).toEqual(["anchor"]);
   });
 
-  it("refresh answered with garbage fails and keeps the recorded outputs", async () => {
-    const before = await stack.stateOwners();
-    expect((before[0].outputs.user as { email?: string }).email).toBe("erin@example.com");
-    const anchorPath = apiPathOf(anchor as GarbageRow["owner"]);
-    const answers: Array<[Omit<FaultRule, "method" | "path" | "times">, string]> = [
-      [{ status: 200, body: {} }, "the body has no connectorOwnerUser object"],
-      [{ status: 200, body: "" }, "the body is empty"],
-    ];
-    for (const [answer, problem] of answers) {
-      const rule = emulator.faults.add({ method: "GET", path: anchorPath, times: Infinity, ...answer });
-      const run = await stack.run(["refresh", "--yes", "--skip-preview"]);
-      emulator.faults.remove(rule);
-      expect(run.code).not.toBe(0);
-      expect(errorsFor(run, "anchor")).toEqual([`C1 API GET ${anchorPath} returned an invalid response (200): ${problem}`]);
-      expect(await stack.stateOwners()).toEqual(before);
-    }
-    expect(emulator.store.listOwners()).toEqual([{ appId: "app-github", connectorId: "conn-github", roleSlug: "owner", userId: "u-erin" }]);
-  }, RUN_TIMEOUT_MS);
+  it(
+    "refresh answered with garbage fails and keeps the recorded outputs",
+    async () => {
+      const before = await stack.stateOwners();
+      expect((before[0].outputs.user as { email?: string }).email).toBe("erin@example.com");
+      const anchorPath = apiPathOf(anchor as GarbageRow["owner"]);
+      const answers: Array<[Omit<FaultRule, "method" | "path" | "times">, string]> = [
+        [{ status: 200, body: {} }, "the body has no connectorOwnerUser object"],
+        [{ status: 200, body: "" }, "the body is empty"],
+      ];
+      for (const [answer, problem] of answers) {
+        const rule = emulator.faults.add({ method: "GET", path: anchorPath, times: Infinity, ...answer });
+        const run = await stack.run(["refresh", "--yes", "--skip-preview"]);
+        emulator.faults.remove(rule);
+        expect(run.code).not.toBe(0);
+        expect(errorsFor(run, "anchor")).toEqual([`C1 API GET ${anchorPath} returned an invalid response (200): ${problem}`]);
+        expect(await stack.stateOwners()).toEqual(before);
+      }
+      expect(emulator.store.listOwners()).toEqual([{ appId: "app-github", connectorId: "conn-github", roleSlug: "owner", userId: "u-erin" }]);
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

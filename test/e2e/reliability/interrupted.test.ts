@@ -70,110 +70,118 @@ afterAll(async () => {
 });
 
 describe.sequential("interrupted runs", () => {
-  it("SIGINT: the engine finishes the calls in flight and records them; `pulumi up` completes the rest", async () => {
-    const declared = owners("sigint");
-    const stack = await newStack(declared);
-    const rule = emulator.faults.add({ method: "POST", path: /\/owners\/users\/sigint\//, delayMs: POST_DELAY_MS, times: Infinity });
-    const running = stack.start(["up", "--yes", "--skip-preview", "--parallel", "2"]);
-    await waitFor(() => c1Owners("sigint").length >= 2, 60_000, "the first owners to reach C1");
-    const plugins = await descendantsOf(running.pid);
-    running.child.kill("SIGINT");
-    const interrupted = await running.done;
-    emulator.faults.remove(rule);
+  it(
+    "SIGINT: the engine finishes the calls in flight and records them; `pulumi up` completes the rest",
+    async () => {
+      const declared = owners("sigint");
+      const stack = await newStack(declared);
+      const rule = emulator.faults.add({ method: "POST", path: /\/owners\/users\/sigint\//, delayMs: POST_DELAY_MS, times: Infinity });
+      const running = stack.start(["up", "--yes", "--skip-preview", "--parallel", "2"]);
+      await waitFor(() => c1Owners("sigint").length >= 2, 60_000, "the first owners to reach C1");
+      const plugins = await descendantsOf(running.pid);
+      running.child.kill("SIGINT");
+      const interrupted = await running.done;
+      emulator.faults.remove(rule);
 
-    expect(interrupted.code).not.toBe(0);
-    expect(interrupted.stdout).toContain("received; cancelling");
-    expect(interrupted.stdout).toContain("update canceled");
-    // A clean stop: no lock, no pending operation, and C1 holds exactly what the state records.
-    expect(await stack.lockFiles()).toEqual([]);
-    const afterStop = await checkAgreement(stack, emulator, declared, { roleSlug: declared[0].roleSlug as string });
-    expect(afterStop.pendingOperations).toBe(0);
-    expect(afterStop.onlyInC1).toEqual([]);
-    expect(afterStop.stateWithoutC1).toEqual([]);
-    expect(afterStop.inState).toBe(afterStop.inC1);
-    expect(afterStop.inC1).toBeLessThan(OWNER_COUNT);
-    await sleep(500);
-    expect(plugins.filter(isAlive), "plugins left running after SIGINT").toEqual([]);
+      expect(interrupted.code).not.toBe(0);
+      expect(interrupted.stdout).toContain("received; cancelling");
+      expect(interrupted.stdout).toContain("update canceled");
+      // A clean stop: no lock, no pending operation, and C1 holds exactly what the state records.
+      expect(await stack.lockFiles()).toEqual([]);
+      const afterStop = await checkAgreement(stack, emulator, declared, { roleSlug: declared[0].roleSlug as string });
+      expect(afterStop.pendingOperations).toBe(0);
+      expect(afterStop.onlyInC1).toEqual([]);
+      expect(afterStop.stateWithoutC1).toEqual([]);
+      expect(afterStop.inState).toBe(afterStop.inC1);
+      expect(afterStop.inC1).toBeLessThan(OWNER_COUNT);
+      await sleep(500);
+      expect(plugins.filter(isAlive), "plugins left running after SIGINT").toEqual([]);
 
-    const recovery = await stack.up();
-    expect(recovery.code, recovery.stdout.slice(-3000)).toBe(0);
-    const agreement = await checkAgreement(stack, emulator, declared, { roleSlug: declared[0].roleSlug as string });
-    printSummary("SIGINT", {
-      createdBeforeStop: afterStop.inC1,
-      recoveryCommands: "pulumi up",
-      created: OWNER_COUNT - afterStop.inC1,
-      mismatches: agreement.mismatches,
-    });
-    expect(agreement.mismatches).toBe(0);
-  }, RUN_TIMEOUT_MS);
+      const recovery = await stack.up();
+      expect(recovery.code, recovery.stdout.slice(-3000)).toBe(0);
+      const agreement = await checkAgreement(stack, emulator, declared, { roleSlug: declared[0].roleSlug as string });
+      printSummary("SIGINT", {
+        createdBeforeStop: afterStop.inC1,
+        recoveryCommands: "pulumi up",
+        created: OWNER_COUNT - afterStop.inC1,
+        mismatches: agreement.mismatches,
+      });
+      expect(agreement.mismatches).toBe(0);
+    },
+    RUN_TIMEOUT_MS,
+  );
 
-  it("SIGKILL: a lock and pending creates are left behind; cancel, refresh --clear-pending-creates and up --refresh converge", async () => {
-    const declared = owners("sigkill");
-    const stack = await newStack(declared);
-    // A rule's `remaining` drops as each POST arrives, before the delay: it counts arrivals.
-    const RULE_TIMES = 1000;
-    const rule = emulator.faults.add({ method: "POST", path: /\/owners\/users\/sigkill\//, delayMs: POST_DELAY_MS, times: RULE_TIMES });
-    const arrivals = () => RULE_TIMES - (emulator.faults.rules().find((candidate) => candidate.id === rule)?.remaining ?? RULE_TIMES);
-    const running = stack.start(["up", "--yes", "--skip-preview", "--parallel", "2"]);
-    // Two creates done and two more in flight: the kill lands while C1 is working on them.
-    await waitFor(() => c1Owners("sigkill").length >= 2 && arrivals() >= 4, 60_000, "two owners in C1 and two more creates in flight");
-    const plugins = await descendantsOf(running.pid);
-    running.child.kill("SIGKILL");
-    const killed = await running.done;
-    expect(killed.signal).toBe("SIGKILL");
-    // The plugins outlive the CLI (they are in process groups of their own): the provider finishes
-    // the creates in flight, so C1 gets owners the state never hears about.
-    for (const pid of plugins) stack.strays.add(pid);
-    const survivors = plugins.filter(isAlive);
-    await sleep(POST_DELAY_MS + 500);
-    emulator.faults.remove(rule);
-    for (const pid of survivors) if (isAlive(pid)) process.kill(pid, "SIGKILL");
+  it(
+    "SIGKILL: a lock and pending creates are left behind; cancel, refresh --clear-pending-creates and up --refresh converge",
+    async () => {
+      const declared = owners("sigkill");
+      const stack = await newStack(declared);
+      // A rule's `remaining` drops as each POST arrives, before the delay: it counts arrivals.
+      const RULE_TIMES = 1000;
+      const rule = emulator.faults.add({ method: "POST", path: /\/owners\/users\/sigkill\//, delayMs: POST_DELAY_MS, times: RULE_TIMES });
+      const arrivals = () => RULE_TIMES - (emulator.faults.rules().find((candidate) => candidate.id === rule)?.remaining ?? RULE_TIMES);
+      const running = stack.start(["up", "--yes", "--skip-preview", "--parallel", "2"]);
+      // Two creates done and two more in flight: the kill lands while C1 is working on them.
+      await waitFor(() => c1Owners("sigkill").length >= 2 && arrivals() >= 4, 60_000, "two owners in C1 and two more creates in flight");
+      const plugins = await descendantsOf(running.pid);
+      running.child.kill("SIGKILL");
+      const killed = await running.done;
+      expect(killed.signal).toBe("SIGKILL");
+      // The plugins outlive the CLI (they are in process groups of their own): the provider finishes
+      // the creates in flight, so C1 gets owners the state never hears about.
+      for (const pid of plugins) stack.strays.add(pid);
+      const survivors = plugins.filter(isAlive);
+      await sleep(POST_DELAY_MS + 500);
+      emulator.faults.remove(rule);
+      for (const pid of survivors) if (isAlive(pid)) process.kill(pid, "SIGKILL");
 
-    // What is left: a lock, pending creates, and owners in C1 that the state lacks.
-    const locks = await stack.lockFiles();
-    expect(locks).toHaveLength(1);
-    const afterKill = await stack.exportDeployment();
-    const pending = afterKill.pendingOperations;
-    expect(pending.length).toBeGreaterThan(0);
-    expect(pending.every((operation) => operation.type === "creating")).toBe(true);
-    const stateAfterKill = await checkAgreement(stack, emulator, declared, { roleSlug: declared[0].roleSlug as string });
-    expect(stateAfterKill.onlyInC1).toEqual([]);
-    expect(stateAfterKill.stateWithoutC1).toEqual([]);
+      // What is left: a lock, pending creates, and owners in C1 that the state lacks.
+      const locks = await stack.lockFiles();
+      expect(locks).toHaveLength(1);
+      const afterKill = await stack.exportDeployment();
+      const pending = afterKill.pendingOperations;
+      expect(pending.length).toBeGreaterThan(0);
+      expect(pending.every((operation) => operation.type === "creating")).toBe(true);
+      const stateAfterKill = await checkAgreement(stack, emulator, declared, { roleSlug: declared[0].roleSlug as string });
+      expect(stateAfterKill.onlyInC1).toEqual([]);
+      expect(stateAfterKill.stateWithoutC1).toEqual([]);
 
-    const locked = await stack.up();
-    expect(locked.code).not.toBe(0);
-    expect(locked.stdout + locked.stderr).toContain("the stack is currently locked by 1 lock(s)");
-    expect(locked.stdout + locked.stderr).toContain("pulumi cancel");
+      const locked = await stack.up();
+      expect(locked.code).not.toBe(0);
+      expect(locked.stdout + locked.stderr).toContain("the stack is currently locked by 1 lock(s)");
+      expect(locked.stdout + locked.stderr).toContain("pulumi cancel");
 
-    // 1. Remove the lock. On a file backend `pulumi cancel` deletes the lock file.
-    const cancel = await stack.run(["cancel", "--yes"]);
-    expect(cancel.code, cancel.stdout + cancel.stderr).toBe(0);
-    expect(await stack.lockFiles()).toEqual([]);
+      // 1. Remove the lock. On a file backend `pulumi cancel` deletes the lock file.
+      const cancel = await stack.run(["cancel", "--yes"]);
+      expect(cancel.code, cancel.stdout + cancel.stderr).toBe(0);
+      expect(await stack.lockFiles()).toEqual([]);
 
-    // 2. Drop the interrupted creates from the state (C1 may or may not have them).
-    const clear = await stack.run(["refresh", "--clear-pending-creates", "--yes", "--skip-preview"]);
-    expect(clear.code, clear.stdout.slice(-3000)).toBe(0);
-    expect((await stack.exportDeployment()).pendingOperations).toEqual([]);
+      // 2. Drop the interrupted creates from the state (C1 may or may not have them).
+      const clear = await stack.run(["refresh", "--clear-pending-creates", "--yes", "--skip-preview"]);
+      expect(clear.code, clear.stdout.slice(-3000)).toBe(0);
+      expect((await stack.exportDeployment()).pendingOperations).toEqual([]);
 
-    // 3. Refresh and finish the update: owners C1 got from the killed run are adopted, not duplicated.
-    const converge = await stack.up(["--refresh"]);
-    expect(converge.code, converge.stdout.slice(-3000)).toBe(0);
-    // Each adoption warns once as it happens and again in the summary: count the users.
-    const adopted = new Set([...converge.stdout.matchAll(/C1 already had user (\S+) as/g)].map((match) => match[1])).size;
-    // Exactly the owners the killed run created in C1 without recording them.
-    expect(adopted).toBe(stateAfterKill.inC1 - stateAfterKill.inState);
+      // 3. Refresh and finish the update: owners C1 got from the killed run are adopted, not duplicated.
+      const converge = await stack.up(["--refresh"]);
+      expect(converge.code, converge.stdout.slice(-3000)).toBe(0);
+      // Each adoption warns once as it happens and again in the summary: count the users.
+      const adopted = new Set([...converge.stdout.matchAll(/C1 already had user (\S+) as/g)].map((match) => match[1])).size;
+      // Exactly the owners the killed run created in C1 without recording them.
+      expect(adopted).toBe(stateAfterKill.inC1 - stateAfterKill.inState);
 
-    const agreement = await checkAgreement(stack, emulator, declared, { roleSlug: declared[0].roleSlug as string });
-    printSummary("SIGKILL", {
-      inStateAfterKill: stateAfterKill.inState,
-      inC1AfterKill: stateAfterKill.inC1,
-      pendingCreates: pending.length,
-      locks: locks.length,
-      pluginsAliveAfterKill: survivors.length,
-      adopted,
-      recoveryCommands: "pulumi cancel --yes; pulumi refresh --clear-pending-creates --yes; pulumi up --refresh --yes",
-      mismatches: agreement.mismatches,
-    });
-    expect(agreement.mismatches).toBe(0);
-  }, RUN_TIMEOUT_MS);
+      const agreement = await checkAgreement(stack, emulator, declared, { roleSlug: declared[0].roleSlug as string });
+      printSummary("SIGKILL", {
+        inStateAfterKill: stateAfterKill.inState,
+        inC1AfterKill: stateAfterKill.inC1,
+        pendingCreates: pending.length,
+        locks: locks.length,
+        pluginsAliveAfterKill: survivors.length,
+        adopted,
+        recoveryCommands: "pulumi cancel --yes; pulumi refresh --clear-pending-creates --yes; pulumi up --refresh --yes",
+        mismatches: agreement.mismatches,
+      });
+      expect(agreement.mismatches).toBe(0);
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

@@ -69,75 +69,83 @@ async function runVerboseLifecycle(stack: E2eStack, commands: string[][] = LIFEC
 }
 
 describe.sequential("secrets at -v=11 --logtostderr --logflow --debug", () => {
-  it("client credentials as secret stack config: nothing anywhere, even in the engine's -v=11 log of Configure", async () => {
-    const stack = await E2eStack.create({
-      programDir: PROGRAMS.reliability,
-      transpileOnly: true,
-      config: emulatorStackConfig(emulator.url, { clientId, clientSecret }),
-    });
-    try {
-      const tokensBefore = emulator.issuedTokens().length;
-      const runs = await runVerboseLifecycle(stack);
-      expect(emulator.issuedTokens().length, "the runs fetched tokens, so there were tokens to leak").toBeGreaterThan(tokensBefore);
-
-      // The engine's normal output (with --debug) and the event logs: nothing.
-      for (const run of runs) {
-        expect(leakingLines(run.stdout), `pulumi ${run.args[0]} stdout`).toEqual([]);
-        expect(leakingLines(JSON.stringify(run.events)), `pulumi ${run.args[0]} events`).toEqual([]);
-      }
-      // The -v=11 log on stderr: the engine still logs the Configure calls (so the search covers
-      // where 3.259 leaked), but no secret, no key, no token is in it.
-      const stderrLeaks = runs.flatMap((run) => leakingLines(run.stderr).map((line) => ({ command: run.args[0], line })));
-      expect(stderrLeaks).toEqual([]);
-      expect(runs.map((run) => run.stderr).join("\n")).toMatch(CONFIGURE_LOG_LINE);
-      expect(findLeak(runs.map((run) => run.stderr).join("\n"), emulator.issuedTokens())).toBeUndefined();
-      // State: ciphertext only, in the exported stack and in every raw backend file.
-      expect(findLeak(JSON.stringify(await stack.exportDeployment()), secrets())).toBeUndefined();
-      expect(findLeak(await stack.rawBackendText(), secrets())).toBeUndefined();
-
-      // One level lower the engine does not log Configure's properties: nothing leaks at -v=8.
-      const belowNine = await stack.run(["preview", "-v=8", "--logtostderr", "--logflow", "--debug"]);
-      expect(belowNine.code).toBe(0);
-      expect(belowNine.stderr).toContain("Configure()");
-      expect(leakingLines(belowNine.stdout + belowNine.stderr), "preview -v=8").toEqual([]);
-
-      const byCommand = Object.fromEntries(runs.map((run) => [run.args[0], leakingLines(run.stderr).length]));
-      printSummary("secret stack config at -v=11", {
-        secretsSearched: secrets().length,
-        tokensIssued: emulator.issuedTokens().length,
-        leakingStdoutLines: 0,
-        leakingStderrLinesByCommand: byCommand,
-        leakingLinesAtV8: 0,
-        stateLeaks: 0,
+  it(
+    "client credentials as secret stack config: nothing anywhere, even in the engine's -v=11 log of Configure",
+    async () => {
+      const stack = await E2eStack.create({
+        programDir: PROGRAMS.reliability,
+        transpileOnly: true,
+        config: emulatorStackConfig(emulator.url, { clientId, clientSecret }),
       });
-    } finally {
-      await stack.dispose();
-    }
-  }, RUN_TIMEOUT_MS);
+      try {
+        const tokensBefore = emulator.issuedTokens().length;
+        const runs = await runVerboseLifecycle(stack);
+        expect(emulator.issuedTokens().length, "the runs fetched tokens, so there were tokens to leak").toBeGreaterThan(tokensBefore);
 
-  it("client credentials in env vars: nothing anywhere in up and destroy, even at -v=11", async () => {
-    const stack = await E2eStack.create({
-      programDir: PROGRAMS.reliability,
-      transpileOnly: true,
-      // Only the retry tuning: the server URL and the credentials come from env.
-      config: emulatorStackConfig(),
-      env: { CONDUCTORONE_SERVER_URL: emulator.url, CONDUCTORONE_CLIENT_ID: clientId, CONDUCTORONE_CLIENT_SECRET: clientSecret },
-    });
-    try {
-      const tokensBefore = emulator.issuedTokens().length;
-      // up and destroy are enough here: env vars never enter Configure, whatever the command.
-      const runs = await runVerboseLifecycle(stack, [LIFECYCLE[0], LIFECYCLE[3]]);
-      expect(emulator.issuedTokens().length).toBeGreaterThan(tokensBefore);
-      for (const run of runs) {
-        expect(leakingLines(run.stdout), `pulumi ${run.args[0]} stdout`).toEqual([]);
-        expect(leakingLines(run.stderr), `pulumi ${run.args[0]} stderr`).toEqual([]);
-        expect(leakingLines(JSON.stringify(run.events)), `pulumi ${run.args[0]} events`).toEqual([]);
+        // The engine's normal output (with --debug) and the event logs: nothing.
+        for (const run of runs) {
+          expect(leakingLines(run.stdout), `pulumi ${run.args[0]} stdout`).toEqual([]);
+          expect(leakingLines(JSON.stringify(run.events)), `pulumi ${run.args[0]} events`).toEqual([]);
+        }
+        // The -v=11 log on stderr: the engine still logs the Configure calls (so the search covers
+        // where 3.259 leaked), but no secret, no key, no token is in it.
+        const stderrLeaks = runs.flatMap((run) => leakingLines(run.stderr).map((line) => ({ command: run.args[0], line })));
+        expect(stderrLeaks).toEqual([]);
+        expect(runs.map((run) => run.stderr).join("\n")).toMatch(CONFIGURE_LOG_LINE);
+        expect(findLeak(runs.map((run) => run.stderr).join("\n"), emulator.issuedTokens())).toBeUndefined();
+        // State: ciphertext only, in the exported stack and in every raw backend file.
+        expect(findLeak(JSON.stringify(await stack.exportDeployment()), secrets())).toBeUndefined();
+        expect(findLeak(await stack.rawBackendText(), secrets())).toBeUndefined();
+
+        // One level lower the engine does not log Configure's properties: nothing leaks at -v=8.
+        const belowNine = await stack.run(["preview", "-v=8", "--logtostderr", "--logflow", "--debug"]);
+        expect(belowNine.code).toBe(0);
+        expect(belowNine.stderr).toContain("Configure()");
+        expect(leakingLines(belowNine.stdout + belowNine.stderr), "preview -v=8").toEqual([]);
+
+        const byCommand = Object.fromEntries(runs.map((run) => [run.args[0], leakingLines(run.stderr).length]));
+        printSummary("secret stack config at -v=11", {
+          secretsSearched: secrets().length,
+          tokensIssued: emulator.issuedTokens().length,
+          leakingStdoutLines: 0,
+          leakingStderrLinesByCommand: byCommand,
+          leakingLinesAtV8: 0,
+          stateLeaks: 0,
+        });
+      } finally {
+        await stack.dispose();
       }
-      expect(findLeak(JSON.stringify(await stack.exportDeployment()), secrets())).toBeUndefined();
-      expect(findLeak(await stack.rawBackendText(), secrets())).toBeUndefined();
-      printSummary("env var credentials at -v=11", { leakingLines: 0, stateLeaks: 0, stderrBytes: runs.reduce((sum, run) => sum + run.stderr.length, 0) });
-    } finally {
-      await stack.dispose();
-    }
-  }, RUN_TIMEOUT_MS);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    "client credentials in env vars: nothing anywhere in up and destroy, even at -v=11",
+    async () => {
+      const stack = await E2eStack.create({
+        programDir: PROGRAMS.reliability,
+        transpileOnly: true,
+        // Only the retry tuning: the server URL and the credentials come from env.
+        config: emulatorStackConfig(),
+        env: { CONDUCTORONE_SERVER_URL: emulator.url, CONDUCTORONE_CLIENT_ID: clientId, CONDUCTORONE_CLIENT_SECRET: clientSecret },
+      });
+      try {
+        const tokensBefore = emulator.issuedTokens().length;
+        // up and destroy are enough here: env vars never enter Configure, whatever the command.
+        const runs = await runVerboseLifecycle(stack, [LIFECYCLE[0], LIFECYCLE[3]]);
+        expect(emulator.issuedTokens().length).toBeGreaterThan(tokensBefore);
+        for (const run of runs) {
+          expect(leakingLines(run.stdout), `pulumi ${run.args[0]} stdout`).toEqual([]);
+          expect(leakingLines(run.stderr), `pulumi ${run.args[0]} stderr`).toEqual([]);
+          expect(leakingLines(JSON.stringify(run.events)), `pulumi ${run.args[0]} events`).toEqual([]);
+        }
+        expect(findLeak(JSON.stringify(await stack.exportDeployment()), secrets())).toBeUndefined();
+        expect(findLeak(await stack.rawBackendText(), secrets())).toBeUndefined();
+        printSummary("env var credentials at -v=11", { leakingLines: 0, stateLeaks: 0, stderrBytes: runs.reduce((sum, run) => sum + run.stderr.length, 0) });
+      } finally {
+        await stack.dispose();
+      }
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

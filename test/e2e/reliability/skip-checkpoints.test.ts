@@ -111,56 +111,68 @@ afterAll(async () => {
 });
 
 describe.sequential(`the root stack with ${OWNER_COUNT} owners over ${ROLE_COUNT} roles and PULUMI_SKIP_CHECKPOINTS=true`, () => {
-  it("an up killed halfway records nothing; cancel and up --refresh create the rest, none twice, and the state matches C1", async () => {
-    const rule = emulator.faults.add({ method: "POST", path: /\/owners\/users\//, delayMs: DELAY_MS, times: Infinity });
-    await killHalfway(["up", "--yes", "--skip-preview", "--parallel", "4"], () => c1Owners().length >= OWNER_COUNT / 4, "a quarter of the owners in C1");
-    emulator.faults.remove(rule);
-    const inC1 = new Set(c1Owners());
-    const inC1AfterKill = inC1.size;
-    expect(inC1AfterKill).toBeGreaterThan(0);
-    expect(inC1AfterKill).toBeLessThan(OWNER_COUNT);
-    expect(await stateOwners()).toEqual([]); // no checkpoint: the state never heard of them
-    expect(await e2e.lockFiles()).toHaveLength(1);
+  it(
+    "an up killed halfway records nothing; cancel and up --refresh create the rest, none twice, and the state matches C1",
+    async () => {
+      const rule = emulator.faults.add({ method: "POST", path: /\/owners\/users\//, delayMs: DELAY_MS, times: Infinity });
+      await killHalfway(["up", "--yes", "--skip-preview", "--parallel", "4"], () => c1Owners().length >= OWNER_COUNT / 4, "a quarter of the owners in C1");
+      emulator.faults.remove(rule);
+      const inC1 = new Set(c1Owners());
+      const inC1AfterKill = inC1.size;
+      expect(inC1AfterKill).toBeGreaterThan(0);
+      expect(inC1AfterKill).toBeLessThan(OWNER_COUNT);
+      expect(await stateOwners()).toEqual([]); // no checkpoint: the state never heard of them
+      expect(await e2e.lockFiles()).toHaveLength(1);
 
-    const cancel = await e2e.run(["cancel", "--yes"]);
-    expect(cancel.code, cancel.stdout + cancel.stderr).toBe(0);
-    const since = emulator.requests.length;
-    const recovery = await e2e.up(["--refresh"], { env: NO_CHECKPOINTS });
-    expect(recovery.code, recovery.stdout.slice(-3000)).toBe(0);
+      const cancel = await e2e.run(["cancel", "--yes"]);
+      expect(cancel.code, cancel.stdout + cancel.stderr).toBe(0);
+      const since = emulator.requests.length;
+      const recovery = await e2e.up(["--refresh"], { env: NO_CHECKPOINTS });
+      expect(recovery.code, recovery.stdout.slice(-3000)).toBe(0);
 
-    expect(c1Owners()).toEqual(declared);
-    expect(await stateOwners()).toEqual(declared);
-    // The recovery POSTs exactly the owners the killed run did not get into C1, each once and
-    // successfully: none that C1 already had (that would be answered 409), none twice.
-    const missing = owners.filter((owner) => !inC1.has(keyOf(owner)));
-    expect(posts(emulator.requests.slice(since))).toEqual(missing.map((owner) => `200 ${apiPathOf(owner)}`).sort());
-    const noChanges = await e2e.run(["preview", "--expect-no-changes"]);
-    expect(noChanges.code, noChanges.stdout.slice(-3000)).toBe(0);
-    printSummary("skip-checkpoints up killed", {
-      owners: OWNER_COUNT,
-      roles: ROLE_COUNT,
-      inC1AfterKill,
-      postedByRecovery: missing.length,
-      recoveryCommands: "pulumi cancel --yes; pulumi up --refresh --yes",
-    });
-  }, RUN_TIMEOUT_MS);
+      expect(c1Owners()).toEqual(declared);
+      expect(await stateOwners()).toEqual(declared);
+      // The recovery POSTs exactly the owners the killed run did not get into C1, each once and
+      // successfully: none that C1 already had (that would be answered 409), none twice.
+      const missing = owners.filter((owner) => !inC1.has(keyOf(owner)));
+      expect(posts(emulator.requests.slice(since))).toEqual(missing.map((owner) => `200 ${apiPathOf(owner)}`).sort());
+      const noChanges = await e2e.run(["preview", "--expect-no-changes"]);
+      expect(noChanges.code, noChanges.stdout.slice(-3000)).toBe(0);
+      printSummary("skip-checkpoints up killed", {
+        owners: OWNER_COUNT,
+        roles: ROLE_COUNT,
+        inC1AfterKill,
+        postedByRecovery: missing.length,
+        recoveryCommands: "pulumi cancel --yes; pulumi up --refresh --yes",
+      });
+    },
+    RUN_TIMEOUT_MS,
+  );
 
-  it("a destroy killed halfway records nothing; cancel and destroy remove the rest and leave the state empty", async () => {
-    const rule = emulator.faults.add({ method: "DELETE", path: /\/owners\/users\//, delayMs: DELAY_MS, times: Infinity });
-    await killHalfway(["destroy", "--yes", "--skip-preview", "--parallel", "4"], () => c1Owners().length <= (OWNER_COUNT * 3) / 4, "a quarter of the owners gone from C1");
-    emulator.faults.remove(rule);
-    const inC1AfterKill = c1Owners().length;
-    expect(inC1AfterKill).toBeGreaterThan(0);
-    expect(inC1AfterKill).toBeLessThan(OWNER_COUNT);
-    expect(await stateOwners()).toEqual(declared); // no checkpoint: the state still lists every owner
+  it(
+    "a destroy killed halfway records nothing; cancel and destroy remove the rest and leave the state empty",
+    async () => {
+      const rule = emulator.faults.add({ method: "DELETE", path: /\/owners\/users\//, delayMs: DELAY_MS, times: Infinity });
+      await killHalfway(
+        ["destroy", "--yes", "--skip-preview", "--parallel", "4"],
+        () => c1Owners().length <= (OWNER_COUNT * 3) / 4,
+        "a quarter of the owners gone from C1",
+      );
+      emulator.faults.remove(rule);
+      const inC1AfterKill = c1Owners().length;
+      expect(inC1AfterKill).toBeGreaterThan(0);
+      expect(inC1AfterKill).toBeLessThan(OWNER_COUNT);
+      expect(await stateOwners()).toEqual(declared); // no checkpoint: the state still lists every owner
 
-    const cancel = await e2e.run(["cancel", "--yes"]);
-    expect(cancel.code, cancel.stdout + cancel.stderr).toBe(0);
-    const recovery = await e2e.destroy();
-    expect(recovery.code, recovery.stdout.slice(-3000)).toBe(0);
+      const cancel = await e2e.run(["cancel", "--yes"]);
+      expect(cancel.code, cancel.stdout + cancel.stderr).toBe(0);
+      const recovery = await e2e.destroy();
+      expect(recovery.code, recovery.stdout.slice(-3000)).toBe(0);
 
-    expect(c1Owners()).toEqual([]);
-    expect(await stateOwners()).toEqual([]);
-    printSummary("skip-checkpoints destroy killed", { owners: OWNER_COUNT, inC1AfterKill, recoveryCommands: "pulumi cancel --yes; pulumi destroy --yes" });
-  }, RUN_TIMEOUT_MS);
+      expect(c1Owners()).toEqual([]);
+      expect(await stateOwners()).toEqual([]);
+      printSummary("skip-checkpoints destroy killed", { owners: OWNER_COUNT, inC1AfterKill, recoveryCommands: "pulumi cancel --yes; pulumi destroy --yes" });
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

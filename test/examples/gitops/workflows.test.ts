@@ -61,7 +61,9 @@ describe("the GitOps workflows", () => {
         expect(step.run).toContain('--data-urlencode "audience=${audience}"');
         expect(step.run).toContain('echo "::add-mask::${token}"');
         const tokenAt = job.steps.indexOf(step);
-        const firstCommandAt = job.steps.findIndex((candidate) => (candidate.uses?.startsWith(`${PULUMI_ACTION}@`) && candidate.with?.command) || candidate.run?.trimStart().startsWith("pulumi "));
+        const firstCommandAt = job.steps.findIndex(
+          (candidate) => (candidate.uses?.startsWith(`${PULUMI_ACTION}@`) && candidate.with?.command) || candidate.run?.trimStart().startsWith("pulumi "),
+        );
         expect(firstCommandAt).toBe(tokenAt + 1);
         const syntax = spawnSync("bash", ["-n"], { input: step.run, encoding: "utf8" });
         expect(syntax.stderr).toBe("");

@@ -66,7 +66,9 @@ describe("reading the ownership document", () => {
   });
 
   it("names each owner after its keys, percent-encoded so names stay unique and free of '::'", () => {
-    expect(ownerResourceName({ appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-alice" })).toBe("app-payroll/conn-okta/owner/u-alice");
+    expect(ownerResourceName({ appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-alice" })).toBe(
+      "app-payroll/conn-okta/owner/u-alice",
+    );
     expect(ownerResourceName({ appId: "a::b", connectorId: "c d", roleSlug: "owner", userId: "50%" })).toBe("a%3A%3Ab/c%20d/owner/50%25");
   });
 
@@ -98,23 +100,63 @@ describe("problems in the ownership document", () => {
     ["a list at the top", ["u-alice"], ["owners: must be a map of app id -> connectors, got a list"]],
     ["a string at the top", "u-alice", ["owners: must be a map of app id -> connectors, got a string"]],
     ["an app that is a list", { "app-payroll": ["conn-okta"] }, ["owners.app-payroll: must be a map of connector id -> roles, got a list"]],
-    ["a connector that is a list", { "app-payroll": { "conn-okta": ["u-alice"] } }, ["owners.app-payroll.conn-okta: must be a map of role slug -> user ids, got a list"]],
-    ["a role that is one string", okta({ owner: "u-alice" }), ["owners.app-payroll.conn-okta.owner: must be a list of user ids or a map with users (and exclusive), got a string"]],
-    ["a role that is null", okta({ owner: null }), ["owners.app-payroll.conn-okta.owner: must be a list of user ids or a map with users (and exclusive), got null"]],
+    [
+      "a connector that is a list",
+      { "app-payroll": { "conn-okta": ["u-alice"] } },
+      ["owners.app-payroll.conn-okta: must be a map of role slug -> user ids, got a list"],
+    ],
+    [
+      "a role that is one string",
+      okta({ owner: "u-alice" }),
+      ["owners.app-payroll.conn-okta.owner: must be a list of user ids or a map with users (and exclusive), got a string"],
+    ],
+    [
+      "a role that is null",
+      okta({ owner: null }),
+      ["owners.app-payroll.conn-okta.owner: must be a list of user ids or a map with users (and exclusive), got null"],
+    ],
     ["a user id with a slash", okta({ owner: ["u-alice", "u-bob", "u/carol"] }), [`owners.app-payroll.conn-okta.owner[2]: userId ${slash}`]],
     ["a user id that is a number", okta({ owner: [42] }), ["owners.app-payroll.conn-okta.owner[0]: userId must be a string, got a number"]],
     ["an empty user id", okta({ owner: [""] }), ["owners.app-payroll.conn-okta.owner[0]: userId must not be empty"]],
     ["a user id with a trailing space", okta({ owner: ["u-alice "] }), ["owners.app-payroll.conn-okta.owner[0]: userId must not start or end with whitespace"]],
-    ["a user listed twice", okta({ owner: ["u-alice", "u-bob", "u-alice"] }), ["owners.app-payroll.conn-okta.owner[2]: userId u-alice is already listed at owners.app-payroll.conn-okta.owner[0]"]],
-    ["a user listed twice in the long form", okta({ owner: { users: ["u-bob", "u-bob"] } }), ["owners.app-payroll.conn-okta.owner.users[1]: userId u-bob is already listed at owners.app-payroll.conn-okta.owner.users[0]"]],
+    [
+      "a user listed twice",
+      okta({ owner: ["u-alice", "u-bob", "u-alice"] }),
+      ["owners.app-payroll.conn-okta.owner[2]: userId u-alice is already listed at owners.app-payroll.conn-okta.owner[0]"],
+    ],
+    [
+      "a user listed twice in the long form",
+      okta({ owner: { users: ["u-bob", "u-bob"] } }),
+      ["owners.app-payroll.conn-okta.owner.users[1]: userId u-bob is already listed at owners.app-payroll.conn-okta.owner.users[0]"],
+    ],
     ["an app id with a slash", { "app/payroll": { "conn-okta": { owner: ["u-alice"] } } }, [`owners["app/payroll"]: appId ${slash}`]],
-    ["a connector id that is '..'", { "app-payroll": { "..": { owner: ["u-alice"] } } }, [`owners.app-payroll[".."]: connectorId must not be '..' (a relative path segment)`]],
+    [
+      "a connector id that is '..'",
+      { "app-payroll": { "..": { owner: ["u-alice"] } } },
+      [`owners.app-payroll[".."]: connectorId must not be '..' (a relative path segment)`],
+    ],
     ["an empty role slug", okta({ "": ["u-alice"] }), [`owners.app-payroll.conn-okta[""]: roleSlug must not be empty`]],
-    ["a role slug with a newline", okta({ "own\ner": ["u-alice"] }), [`owners.app-payroll.conn-okta["own\\ner"]: roleSlug must not contain control characters (newline, tab, ...)`]],
+    [
+      "a role slug with a newline",
+      okta({ "own\ner": ["u-alice"] }),
+      [`owners.app-payroll.conn-okta["own\\ner"]: roleSlug must not contain control characters (newline, tab, ...)`],
+    ],
     ["a long form without users", okta({ owner: { exclusive: false } }), ["owners.app-payroll.conn-okta.owner.users: is required: a list of user ids"]],
-    ["a long form with one user as a string", okta({ owner: { users: "u-alice" } }), ["owners.app-payroll.conn-okta.owner.users: must be a list of user ids, got a string"]],
-    ["a misspelt role setting", okta({ owner: { user: ["u-alice"], users: [] } }), ["owners.app-payroll.conn-okta.owner.user: is not a role setting (expected users or exclusive)"]],
-    ["exclusive as a string", okta({ owner: { users: ["u-alice"], exclusive: "yes" } }), ["owners.app-payroll.conn-okta.owner.exclusive: must be true or false, got a string"]],
+    [
+      "a long form with one user as a string",
+      okta({ owner: { users: "u-alice" } }),
+      ["owners.app-payroll.conn-okta.owner.users: must be a list of user ids, got a string"],
+    ],
+    [
+      "a misspelt role setting",
+      okta({ owner: { user: ["u-alice"], users: [] } }),
+      ["owners.app-payroll.conn-okta.owner.user: is not a role setting (expected users or exclusive)"],
+    ],
+    [
+      "exclusive as a string",
+      okta({ owner: { users: ["u-alice"], exclusive: "yes" } }),
+      ["owners.app-payroll.conn-okta.owner.exclusive: must be true or false, got a string"],
+    ],
   ];
 
   it.each(bad)("reports %s with its path", (_label, document, problems) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { C1SettingsError } from "../../../provider/c1/errors";
-import { ConfigSource, resolveSettings, serverUrlForHost, tenantHostFromClientId } from "../../../provider/c1/settings";
+import { type ConfigSource, resolveSettings, serverUrlForHost, tenantHostFromClientId } from "../../../provider/c1/settings";
 
 const config = (values: Record<string, string>): ConfigSource => ({ get: (key) => values[key] });
 const secret = "secret-token:conductorone.com:v1:eyJrdHkiOiJPS1AifQ";
@@ -85,12 +85,28 @@ describe("settings resolution", () => {
   const bad: Array<[label: string, env: Record<string, string>, message: string]> = [
     ["no credentials", { CONDUCTORONE_TENANT_DOMAIN: "acme" }, "no C1 credentials: set conductorone:accessToken (CONDUCTORONE_ACCESS_TOKEN)"],
     ["a client id alone", { CONDUCTORONE_CLIENT_ID: "c@acme.conductor.one/pcc" }, "conductorone:clientId (CONDUCTORONE_CLIENT_ID) is set but neither"],
-    ["a secret without a client id", { CONDUCTORONE_CLIENT_SECRET: secret }, "conductorone:clientId (CONDUCTORONE_CLIENT_ID) is required with conductorone:clientSecret"],
+    [
+      "a secret without a client id",
+      { CONDUCTORONE_CLIENT_SECRET: secret },
+      "conductorone:clientId (CONDUCTORONE_CLIENT_ID) is required with conductorone:clientSecret",
+    ],
     ["no server", { CONDUCTORONE_ACCESS_TOKEN: "t" }, "no C1 server"],
-    ["a server URL that is not a URL", { CONDUCTORONE_ACCESS_TOKEN: "t", CONDUCTORONE_SERVER_URL: "not a url" }, "conductorone:serverUrl (CONDUCTORONE_SERVER_URL) is not a URL"],
+    [
+      "a server URL that is not a URL",
+      { CONDUCTORONE_ACCESS_TOKEN: "t", CONDUCTORONE_SERVER_URL: "not a url" },
+      "conductorone:serverUrl (CONDUCTORONE_SERVER_URL) is not a URL",
+    ],
     ["a non-http server URL", { CONDUCTORONE_ACCESS_TOKEN: "t", CONDUCTORONE_SERVER_URL: "ftp://x" }, "must be an http(s) URL"],
-    ["a tenant domain with a path", { CONDUCTORONE_ACCESS_TOKEN: "t", CONDUCTORONE_TENANT_DOMAIN: "https://acme/x" }, "conductorone:tenantDomain (CONDUCTORONE_TENANT_DOMAIN) must be a tenant name"],
-    ["a timeout that is not a number", { CONDUCTORONE_ACCESS_TOKEN: "t", CONDUCTORONE_TENANT_DOMAIN: "a", CONDUCTORONE_REQUEST_TIMEOUT_MS: "soon" }, "conductorone:requestTimeoutMs (CONDUCTORONE_REQUEST_TIMEOUT_MS) must be a whole number above 0"],
+    [
+      "a tenant domain with a path",
+      { CONDUCTORONE_ACCESS_TOKEN: "t", CONDUCTORONE_TENANT_DOMAIN: "https://acme/x" },
+      "conductorone:tenantDomain (CONDUCTORONE_TENANT_DOMAIN) must be a tenant name",
+    ],
+    [
+      "a timeout that is not a number",
+      { CONDUCTORONE_ACCESS_TOKEN: "t", CONDUCTORONE_TENANT_DOMAIN: "a", CONDUCTORONE_REQUEST_TIMEOUT_MS: "soon" },
+      "conductorone:requestTimeoutMs (CONDUCTORONE_REQUEST_TIMEOUT_MS) must be a whole number above 0",
+    ],
     ["a zero timeout", { CONDUCTORONE_ACCESS_TOKEN: "t", CONDUCTORONE_TENANT_DOMAIN: "a", CONDUCTORONE_REQUEST_TIMEOUT_MS: "0" }, "above 0"],
   ];
 

@@ -7,7 +7,7 @@ import { C1AuthError, C1SettingsError } from "../../../provider/c1/errors";
 import { createHttpInstance } from "../../../provider/c1/http";
 import type { RetryPolicy } from "../../../provider/c1/retry";
 import type { AuthSettings } from "../../../provider/c1/settings";
-import { createTokenSource, FetchedToken, RefreshingTokenSource, StaticTokenSource, type TokenSource } from "../../../provider/c1/token-source";
+import { createTokenSource, type FetchedToken, RefreshingTokenSource, StaticTokenSource, type TokenSource } from "../../../provider/c1/token-source";
 
 /** A promise the test settles by hand. */
 function deferred<T>() {
@@ -64,7 +64,10 @@ describe("refreshing token source", () => {
   it("reuses the token until its expiry time, then fetches a new one", async () => {
     let now = 0;
     const fetch = countingFetch();
-    const source = new RefreshingTokenSource(async () => ({ ...(await fetch.fetchToken()), expiresAt: now + 1000 }), () => now);
+    const source = new RefreshingTokenSource(
+      async () => ({ ...(await fetch.fetchToken()), expiresAt: now + 1000 }),
+      () => now,
+    );
     expect(await source.getToken()).toBe("tok-1");
     now = 999;
     expect(await source.getToken()).toBe("tok-1");
@@ -170,7 +173,11 @@ describe("token fetching from the token endpoint", () => {
     expect(await sourceFor(clientCredentials).getToken()).toBe("tok-cc");
     expect(requests).toHaveLength(1);
     const [{ method, url, headers, form, body }] = requests;
-    expect({ method, url, contentType: headers["content-type"] }).toEqual({ method: "POST", url: "/auth/v1/token", contentType: "application/x-www-form-urlencoded" });
+    expect({ method, url, contentType: headers["content-type"] }).toEqual({
+      method: "POST",
+      url: "/auth/v1/token",
+      contentType: "application/x-www-form-urlencoded",
+    });
     expect([...form.keys()].sort()).toEqual(["client_assertion", "client_assertion_type", "client_id", "grant_type"]);
     expect(form.get("grant_type")).toBe("client_credentials");
     expect(form.get("client_id")).toBe(clientCredentials.clientId);
@@ -281,11 +288,46 @@ describe("token fetch failures", () => {
       `could not get a C1 access token (client credentials for client ${clientCredentials.clientId}): ${endpoint} failed: 503 Service Unavailable (after 3 attempts)`,
       503,
     ],
-    ["a 200 that is not JSON", clientCredentials, [{ status: 200, body: "OK" }], noRetries, `C1 token endpoint ${endpoint} returned 200 with a body that is not JSON`, 200],
-    ["a 200 without access_token", oidcExchange, [json(200, { token_type: "Bearer" })], noRetries, `C1 token endpoint ${endpoint} returned 200 without an access_token`, 200],
-    ["a 200 with an empty access_token", oidcExchange, [json(200, { access_token: "" })], noRetries, `C1 token endpoint ${endpoint} returned 200 without an access_token`, 200],
-    ["a 200 with a numeric access_token", oidcExchange, [json(200, { access_token: 42 })], noRetries, `C1 token endpoint ${endpoint} returned 200 without an access_token`, 200],
-    ["a 200 with a null body", clientCredentials, [{ status: 200, body: "null" }], noRetries, `C1 token endpoint ${endpoint} returned 200 without an access_token`, 200],
+    [
+      "a 200 that is not JSON",
+      clientCredentials,
+      [{ status: 200, body: "OK" }],
+      noRetries,
+      `C1 token endpoint ${endpoint} returned 200 with a body that is not JSON`,
+      200,
+    ],
+    [
+      "a 200 without access_token",
+      oidcExchange,
+      [json(200, { token_type: "Bearer" })],
+      noRetries,
+      `C1 token endpoint ${endpoint} returned 200 without an access_token`,
+      200,
+    ],
+    [
+      "a 200 with an empty access_token",
+      oidcExchange,
+      [json(200, { access_token: "" })],
+      noRetries,
+      `C1 token endpoint ${endpoint} returned 200 without an access_token`,
+      200,
+    ],
+    [
+      "a 200 with a numeric access_token",
+      oidcExchange,
+      [json(200, { access_token: 42 })],
+      noRetries,
+      `C1 token endpoint ${endpoint} returned 200 without an access_token`,
+      200,
+    ],
+    [
+      "a 200 with a null body",
+      clientCredentials,
+      [{ status: 200, body: "null" }],
+      noRetries,
+      `C1 token endpoint ${endpoint} returned 200 without an access_token`,
+      200,
+    ],
   ];
 
   it.each(failures)("reports %s as an auth error that says what failed", async (_label, auth, given, retry, message, status) => {
@@ -299,7 +341,9 @@ describe("token fetch failures", () => {
   it.each(failures)("never puts a credential in the error for %s", async (_label, auth, given, retry) => {
     answers = given;
     const error = await failureOf(sourceFor(auth, retry).getToken());
-    const sent = requests.flatMap((request) => [request.form.get("client_assertion"), request.form.get("subject_token")]).filter((value): value is string => !!value);
+    const sent = requests
+      .flatMap((request) => [request.form.get("client_assertion"), request.form.get("subject_token")])
+      .filter((value): value is string => !!value);
     expect(sent.length).toBeGreaterThan(0);
     assertNoCredentialIn(error, sent);
   });
@@ -331,7 +375,13 @@ describe("token fetch failures", () => {
 });
 
 function assertNoCredentialIn(error: Error, sent: string[]): void {
-  const credentials = [clientSecret, clientSecret.slice("secret-token:conductorone.com:v1:".length), jwk.d!, (oidcExchange as { oidcToken: string }).oidcToken, ...sent];
+  const credentials = [
+    clientSecret,
+    clientSecret.slice("secret-token:conductorone.com:v1:".length),
+    jwk.d!,
+    (oidcExchange as { oidcToken: string }).oidcToken,
+    ...sent,
+  ];
   for (const text of [String(error), JSON.stringify(error), error.stack ?? "", JSON.stringify(Object.entries(error))]) {
     for (const credential of credentials) expect(text).not.toContain(credential);
     // A signed client assertion is a credential too, even one the test never saw.

@@ -105,7 +105,14 @@ describe("the owning user in outputs", () => {
 
 describe("owner outputs", () => {
   it("takes the key from the declaration, not from C1's answer", () => {
-    const answer = { appId: "APP-PAYROLL", connectorId: "other", roleSlug: "admin", userId: "u-bob", createdAt: "2025-04-01T00:00:00Z", user: { ...c1User, id: "u-alice" } };
+    const answer = {
+      appId: "APP-PAYROLL",
+      connectorId: "other",
+      roleSlug: "admin",
+      userId: "u-bob",
+      createdAt: "2025-04-01T00:00:00Z",
+      user: { ...c1User, id: "u-alice" },
+    };
     const outputs = toOwnerOutputs(key, answer);
     expect(outputs).toMatchObject(key);
     expect(outputs.createdAt).toBe("2025-04-01T00:00:00Z");

@@ -54,6 +54,6 @@ describe("owner claims", () => {
 
   it("claims the owner along with the role from plain inputs", () => {
     claimRoleInputs(alice, "single owners", "alice-1");
-    expect(() => claimRoleInputs(alice, "single owners", "alice-2")).toThrow("already declared by ConnectorUserOwner \"alice-1\"");
+    expect(() => claimRoleInputs(alice, "single owners", "alice-2")).toThrow('already declared by ConnectorUserOwner "alice-1"');
   });
 });

@@ -16,10 +16,11 @@ interface DeclaredSet {
 
 const config = new pulumi.Config();
 const sets = config.requireObject<DeclaredSet[]>("sets").map(({ name, ...args }) => new ConnectorUserOwners(name, args));
-for (const { name, ...args } of config.getObject<Array<{ name: string; appId: string; connectorId: string; roleSlug: string; userId: string }>>("singles") ?? []) {
+for (const { name, ...args } of config.getObject<Array<{ name: string; appId: string; connectorId: string; roleSlug: string; userId: string }>>("singles") ??
+  []) {
   new ConnectorUserOwner(name, args);
 }
 
-export const owners = pulumi.all(sets.map((set) => pulumi.all([set.roleSlug, set.owners]))).apply((pairs) =>
-  pairs.map(([role, members]) => `${role}: ${members.map((member) => member.user?.email ?? member.userId).join(", ")}`),
-);
+export const owners = pulumi
+  .all(sets.map((set) => pulumi.all([set.roleSlug, set.owners])))
+  .apply((pairs) => pairs.map(([role, members]) => `${role}: ${members.map((member) => member.user?.email ?? member.userId).join(", ")}`));
