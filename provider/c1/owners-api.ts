@@ -90,13 +90,14 @@ export function userIdOfOwner(owner: JsonObject): string | undefined {
 /** Guards against a server that keeps handing out page tokens. */
 const MAX_PAGES = 10_000;
 
-/** Lists every user owner of a connector role, following `nextPageToken` through all pages. */
+/** Lists every user owner of a connector role (of every role when `roleSlug` is ""), following `nextPageToken` through all pages. */
 export async function listUserOwners(client: C1Client, role: OwnerRole, pageSize = 100): Promise<JsonObject[]> {
   const owners: JsonObject[] = [];
   const seenTokens = new Set<string>();
   let pageToken = "";
   for (let page = 0; page < MAX_PAGES; page++) {
-    const query = new URLSearchParams({ role_slug: role.roleSlug, page_size: String(pageSize) });
+    // An empty roleSlug lists every role: the filter is then left out, as the API documents it optional.
+    const query = new URLSearchParams(role.roleSlug === "" ? { page_size: String(pageSize) } : { role_slug: role.roleSlug, page_size: String(pageSize) });
     if (pageToken !== "") query.set("page_token", pageToken);
     const path = `${ownersPath(role)}?${query.toString()}`;
     const body = await client.call("GET", path);
