@@ -1,12 +1,14 @@
 /**
  * `npm run ownership -- export ...`: writes what C1 has into the root stack's ownership document.
- * Run with --help for the interface. Credentials are read as the provider reads them and are
- * never printed.
+ * `npm run ownership -- drift ...`: reports, without changing anything, the owners that differ
+ * between C1 and a stack (see drift.ts). Run with --help for the interface. Credentials are read
+ * as the provider reads them and are never printed.
  */
 import { parseArgs } from "node:util";
 import { C1Client } from "../../provider/c1/client";
 import { resolveSettings, type ConfigSource, type Settings } from "../../provider/c1/settings";
 import { findKeyProblem } from "../../provider/model/validation";
+import { checkDrift, EXIT_CHECK_FAILED, EXIT_DRIFT, EXIT_NO_DRIFT, formatDriftMarkdown, formatDriftTable, type DriftRow } from "./drift";
 import { exportOwnership, type ExportTarget } from "./export";
 import { formatOwnershipDocument, ownershipConfigKey, pulumiSecretReader, readStackSettingsConfig, stackFilePath, writeOwnershipDocument } from "./stack-file";
 
@@ -38,6 +40,27 @@ Nothing is written when any listing fails. Exit status: 0 done, 1 failed, 2 bad 
 Example:
   npm run ownership -- export --connector app-payroll/conn-okta --connector app-github/conn-github --stack prod
   npm run pulumi -- up --stack prod      # adopts every owner; nothing changes in C1`;
+
+/** The text of `drift --help`. */
+export const DRIFT_USAGE = `usage: npm run ownership -- drift --stack NAME [--markdown] [--cwd DIR]
+
+Refreshes the stack in preview mode (nothing is changed in C1 or in the stack's state) and prints
+each owner that differs, as a table: app, connector, role, user, email (when C1 reported it), and
+the change: "removed in C1" (the stack has the owner, C1 no longer does), or "added outside the
+code" (an exclusive role has an owner in C1 the stack does not; only exclusive roles report these).
+
+  --stack NAME  the stack of the root project to check
+  --markdown    print a GitHub Markdown heading and table instead (for $GITHUB_STEP_SUMMARY)
+  --cwd DIR     the project directory holding Pulumi.yaml. Default: the current directory
+  -h, --help    this text
+
+The provider reads the C1 settings and credentials as in up (stack config conductorone:*, else
+the CONDUCTORONE_* environment variables); the Pulumi backend is the one the CLI is logged in to.
+Exit status: ${EXIT_NO_DRIFT} C1 matches the stack, ${EXIT_DRIFT} drift found (the table says what), ${EXIT_CHECK_FAILED} the check could not
+run (authentication, network, backend; the reason is printed), 2 bad usage.
+
+Example:
+  npm run ownership -- drift --stack prod --markdown >> "$GITHUB_STEP_SUMMARY"`;
 
 /** Bad command line: printed with a pointer to --help, exit status 2. */
 export class UsageError extends Error {
@@ -119,6 +142,60 @@ export function parseExportArgs(args: string[], cwd = process.cwd()): ExportComm
   };
 }
 
+/** The parsed `drift` command. */
+export interface DriftCommand {
+  stack: string;
+  markdown: boolean;
+  cwd: string;
+}
+
+/**
+ * Parses `drift ...` arguments (without the leading `drift`).
+ * @returns undefined when --help was asked for.
+ * @throws UsageError naming the bad option.
+ */
+export function parseDriftArgs(args: string[], cwd = process.cwd()): DriftCommand | undefined {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        stack: { type: "string" },
+        markdown: { type: "boolean" },
+        cwd: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return undefined;
+  if (values.stack === undefined || values.stack.trim() === "") throw new UsageError("give the stack to check with --stack NAME");
+  return { stack: values.stack, markdown: values.markdown ?? false, cwd: values.cwd ?? cwd };
+}
+
+/** What {@link runDrift} checks with; tests replace it. */
+export interface DriftDependencies {
+  checkDrift: (request: { stackName: string; cwd: string; env: NodeJS.ProcessEnv }) => Promise<DriftRow[]>;
+}
+
+/**
+ * Runs a parsed drift check and prints the report on stdout.
+ * @returns EXIT_NO_DRIFT or EXIT_DRIFT; a check that cannot run throws (DriftCheckError).
+ */
+export async function runDrift(
+  command: DriftCommand,
+  output: ExportOutput,
+  env: NodeJS.ProcessEnv = process.env,
+  dependencies: DriftDependencies = { checkDrift },
+): Promise<number> {
+  const rows = await dependencies.checkDrift({ stackName: command.stack, cwd: command.cwd, env });
+  output.out(command.markdown ? formatDriftMarkdown(rows, command.stack) : formatDriftTable(rows, command.stack));
+  return rows.length === 0 ? EXIT_NO_DRIFT : EXIT_DRIFT;
+}
+
 /** Where the export prints: stdout for the document, stderr for everything else. */
 export interface ExportOutput {
   out: (text: string) => void;
@@ -157,15 +234,33 @@ export async function runExport(
   output.err(`wrote ${summary} to ${key} in ${file}\n`);
 }
 
-/** The command line: `export ...` or `--help`. Returns the exit status. */
+/** The command line: `export ...`, `drift ...` or `--help`. Returns the exit status. */
 export async function main(argv: string[], output: ExportOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-    (command === undefined ? output.err : output.out)(`${USAGE}\n`);
+    (command === undefined ? output.err : output.out)(`${USAGE}\n\n${DRIFT_USAGE}\n`);
     return command === undefined ? 2 : 0;
   }
+  if (command === "drift") {
+    try {
+      const parsed = parseDriftArgs(rest);
+      if (parsed === undefined) {
+        output.out(`${DRIFT_USAGE}\n`);
+        return 0;
+      }
+      return await runDrift(parsed, output, env);
+    } catch (error) {
+      if (error instanceof UsageError) {
+        output.err(`error: ${error.message}\nrun with --help for the options\n`);
+        return 2;
+      }
+      // DriftCheckError messages are one line and redacted; nothing was changed.
+      output.err(`error: ${error instanceof Error ? error.message : String(error)}\nThe drift check did not run; nothing was changed.\n`);
+      return EXIT_CHECK_FAILED;
+    }
+  }
   try {
-    if (command !== "export") throw new UsageError(`unknown command ${JSON.stringify(command)} (the one command is export)`);
+    if (command !== "export") throw new UsageError(`unknown command ${JSON.stringify(command)} (the commands are export and drift)`);
     const parsed = parseExportArgs(rest);
     if (parsed === undefined) {
       output.out(`${USAGE}\n`);

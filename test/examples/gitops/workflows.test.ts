@@ -121,6 +121,18 @@ describe("the GitOps workflows", () => {
     expect(check?.run).not.toMatch(/\|\||; *true|set \+e/);
   });
 
+  it("write the drift report as Markdown into the run's summary when the check fails", () => {
+    const workflow = workflowNamed(workflows, "ownership-drift.yml");
+    const steps = stepsOf(workflow);
+    const report = steps.find((step) => step.run?.includes("scripts/ownership/cli.ts drift"));
+    expect(report?.if).toBe("failure()");
+    expect(report?.run).toContain('npx ts-node --transpile-only scripts/ownership/cli.ts drift --stack prod --markdown >> "${GITHUB_STEP_SUMMARY}"');
+    // After the check it reports on, before the explanation.
+    const check = steps.findIndex((step) => step.run?.includes("pulumi refresh"));
+    expect(steps.indexOf(report!)).toBeGreaterThan(check);
+    expect(steps.indexOf(report!)).toBeLessThan(steps.findIndex((step) => step.name === "Explain the failure"));
+  });
+
   it("run these pulumi commands, all on the same stack", () => {
     const commands = workflows.flatMap(pulumiCommandsOf).map(({ file, args, stack }) => ({ file, command: args.join(" "), stack }));
     expect(commands).toEqual([
