@@ -30,9 +30,7 @@ eval "$exports"
 export PULUMI_SKIP_UPDATE_CHECK=true
 
 # The in-repo programs load the provider as an installed package: build it if provider/ changed.
-# shellcheck source=scripts/lib/ensure-in-repo-package.sh
-source "$script_dir/lib/ensure-in-repo-package.sh"
-ensure_in_repo_package "$repo_root"
+bash "$script_dir/stage-in-repo-package.sh"
 
 if [[ -z "${PULUMI_BACKEND_URL:-}" ]]; then
   mkdir -p "$repo_root/.pulumi-state"
