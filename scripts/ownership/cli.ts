@@ -4,7 +4,7 @@
  * between C1 and a stack (see drift.ts). Run with --help for the interface. Credentials are read
  * as the provider reads them and are never printed.
  */
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { C1Client } from "../../provider/c1/client";
 import { resolveSettings, type ConfigSource, type Settings } from "../../provider/c1/settings";
 import { findKeyProblem } from "../../provider/model/validation";
@@ -101,26 +101,16 @@ function parseConnector(value: string): { appId: string; connectorId: string } {
  * @throws UsageError naming the bad option.
  */
 export function parseExportArgs(args: string[], cwd = process.cwd()): ExportCommand | undefined {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        connector: { type: "string", multiple: true },
-        role: { type: "string", multiple: true },
-        exclusive: { type: "boolean" },
-        stack: { type: "string" },
-        print: { type: "boolean" },
-        force: { type: "boolean" },
-        cwd: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseOptions(args, {
+    connector: { type: "string", multiple: true },
+    role: { type: "string", multiple: true },
+    exclusive: { type: "boolean" },
+    stack: { type: "string" },
+    print: { type: "boolean" },
+    force: { type: "boolean" },
+    cwd: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
   if (values.help) return undefined;
   const connectors = (values.connector ?? []).map(parseConnector);
   if (connectors.length === 0) throw new UsageError("give at least one --connector APP/CONN");
@@ -142,6 +132,15 @@ export function parseExportArgs(args: string[], cwd = process.cwd()): ExportComm
   };
 }
 
+/** A subcommand's options, strictly (no positionals, no unknown flags); a bad one is a UsageError. */
+function parseOptions<const O extends ParseArgsOptionsConfig>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, strict: true, allowPositionals: false, options }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 /** The parsed `drift` command. */
 export interface DriftCommand {
   stack: string;
@@ -155,22 +154,12 @@ export interface DriftCommand {
  * @throws UsageError naming the bad option.
  */
 export function parseDriftArgs(args: string[], cwd = process.cwd()): DriftCommand | undefined {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        stack: { type: "string" },
-        markdown: { type: "boolean" },
-        cwd: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseOptions(args, {
+    stack: { type: "string" },
+    markdown: { type: "boolean" },
+    cwd: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
   if (values.help) return undefined;
   if (values.stack === undefined || values.stack.trim() === "") throw new UsageError("give the stack to check with --stack NAME");
   return { stack: values.stack, markdown: values.markdown ?? false, cwd: values.cwd ?? cwd };

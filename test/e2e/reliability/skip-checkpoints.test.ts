@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator, RequestLogEntry } from "../../../scripts/c1-emulator";
 import { startTestEmulator } from "../../support/provider-fixture";
 import { ROOT_STACK_DIR, writeOwnershipDocument } from "../../support/root-stack";
-import { apiPathOf, descendantsOf, E2eStack, emulatorStackConfig, isAlive, printSummary, sleep, waitFor } from "../harness";
+import { apiPathOf, descendantsOf, E2eStack, emulatorStackConfig, isAlive, keyString, printSummary, sleep, waitFor } from "../harness";
 
 const ROLE_COUNT = 100;
 const USERS_PER_ROLE = 3;
@@ -45,18 +45,16 @@ function bulkOwners(): { document: Record<string, Record<string, Record<string, 
   return { document, owners };
 }
 
-const keyOf = (owner: Owner) => JSON.stringify([owner.appId, owner.connectorId, owner.roleSlug, owner.userId]);
-
 let emulator: C1Emulator;
 let e2e: E2eStack;
 const { document, owners } = bulkOwners();
-const declared = owners.map(keyOf).sort();
+const declared = owners.map(keyString).sort();
 
 function c1Owners(): string[] {
   return emulator.store
     .listOwners()
     .filter((owner) => owner.appId.startsWith("app-bulk-"))
-    .map(keyOf)
+    .map(keyString)
     .sort();
 }
 
@@ -67,7 +65,7 @@ async function stateOwners(): Promise<string[]> {
     .filter((resource) => resource.type === SET_TYPE)
     .flatMap((resource) => {
       const outputs = resource.outputs as { appId: string; connectorId: string; roleSlug: string; userIds: string[] };
-      return outputs.userIds.map((userId) => keyOf({ ...outputs, userId }));
+      return outputs.userIds.map((userId) => keyString({ ...outputs, userId }));
     })
     .sort();
 }
@@ -134,7 +132,7 @@ describe.sequential(`the root stack with ${OWNER_COUNT} owners over ${ROLE_COUNT
       expect(await stateOwners()).toEqual(declared);
       // The recovery POSTs exactly the owners the killed run did not get into C1, each once and
       // successfully: none that C1 already had (that would be answered 409), none twice.
-      const missing = owners.filter((owner) => !inC1.has(keyOf(owner)));
+      const missing = owners.filter((owner) => !inC1.has(keyString(owner)));
       expect(posts(emulator.requests.slice(since))).toEqual(missing.map((owner) => `200 ${apiPathOf(owner)}`).sort());
       const noChanges = await e2e.run(["preview", "--expect-no-changes"]);
       expect(noChanges.code, noChanges.stdout.slice(-3000)).toBe(0);
