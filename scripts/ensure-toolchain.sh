@@ -14,8 +14,9 @@
 #                                                        (scripts/pulumi-toolchain/language-host)
 #   pulumi-v<version>-<hash>/bin/pulumi-resource-pulumi-nodejs  the dynamic provider plugin shim
 #                                                        (<hash>: of go.mod, go.sum and the Go sources)
-#   node-v22/                                            Node.js 22 from npm (only if the
-#                                                        machine's node is older than 22)
+#   node-v<version>/                                     the pinned Node.js 22 from npm (only
+#                                                        if the machine's node is older than 22,
+#                                                        or PULUMI_CONDUCTORONE_PINNED_NODE=1)
 #
 # Why build from source: no prebuilt Pulumi can be downloaded here, but the Go
 # module proxy serves Pulumi's Go modules. The version comes from
@@ -26,6 +27,10 @@
 # every entry is built in a temp dir and moved into place, so an interrupted
 # build is never used.
 #
+# Node.js is pinned to the exact version in scripts/lib/node-pin.sh, and its binary must match the
+# SHA-256 recorded there before it is installed: a mismatch fails and leaves nothing behind.
+#   scripts/ensure-toolchain.sh --verify-node FILE   checks FILE against that value, installs nothing
+#
 # Escape hatch: PULUMI_CONDUCTORONE_USE_SYSTEM_TOOLCHAIN=1 builds nothing and
 # only checks that `pulumi` and node >= 22 are already on PATH.
 set -euo pipefail
@@ -34,6 +39,8 @@ script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd "$script_dir/.." && pwd)
 module_dir=$script_dir/pulumi-toolchain
 node_major_wanted=22
+# shellcheck source=scripts/lib/node-pin.sh
+source "$script_dir/lib/node-pin.sh"
 # Bump when the way we build changes, to invalidate existing caches.
 recipe=1
 
@@ -45,6 +52,40 @@ die() {
 
 # Major version of the node binary $1 (0 if it cannot be run).
 node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+node_arch() {
+  case "$(uname -m)" in
+  x86_64 | amd64) echo x64 ;;
+  aarch64 | arm64) echo arm64 ;;
+  *) die "no Node.js package for architecture $(uname -m); install Node >= $node_major_wanted yourself" ;;
+  esac
+}
+
+# The SHA-256 that the pinned node binary for this machine must have.
+pinned_node_sha256() {
+  local name
+  name=node_pinned_sha256_$(node_arch)
+  [[ -n "${!name:-}" ]] || die "scripts/lib/node-pin.sh has no $name"
+  echo "${!name}"
+}
+
+# Fails unless file $1 is the pinned node binary for this machine.
+verify_node_binary() {
+  local expected actual
+  expected=$(pinned_node_sha256)
+  [[ -f "$1" ]] || die "no file $1"
+  actual=$(sha256sum "$1" | cut -d' ' -f1)
+  [[ "$actual" == "$expected" ]] ||
+    die "$1 is not the pinned Node.js $node_pinned_version for $(node_arch): its SHA-256 is $actual, scripts/lib/node-pin.sh expects $expected"
+}
+
+if [[ "${1:-}" == --verify-node ]]; then
+  (($# == 2)) || die "usage: $0 --verify-node FILE"
+  verify_node_binary "$2"
+  log "$2 is the pinned Node.js $node_pinned_version for $(node_arch)"
+  exit 0
+fi
+(($# == 0)) || die "usage: $0 [--verify-node FILE]"
 
 if [[ "${PULUMI_CONDUCTORONE_USE_SYSTEM_TOOLCHAIN:-}" == 1 ]]; then
   command -v pulumi >/dev/null ||
@@ -61,7 +102,7 @@ fi
 version=$(tr -d '[:space:]' <"$repo_root/.pulumi-version")
 [[ -n "$version" ]] || die "$repo_root/.pulumi-version is empty"
 cache_root=${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-conductorone
-node_dir=$cache_root/node-v$node_major_wanted
+node_dir=$cache_root/node-v$node_pinned_version
 mkdir -p "$cache_root"
 
 # Everything that goes into the Pulumi build; the stamp records its hash.
@@ -85,20 +126,16 @@ pulumi_ready() {
   [[ -f "$pulumi_dir/stamp" && "$(cat "$pulumi_dir/stamp")" == "$inputs_hash" ]]
 }
 
-# Node: use the machine's node if it is recent enough, else the cached one.
-node_arch() {
-  case "$(uname -m)" in
-  x86_64 | amd64) echo x64 ;;
-  aarch64 | arm64) echo arm64 ;;
-  *) die "no Node.js package for architecture $(uname -m); install Node >= $node_major_wanted yourself" ;;
-  esac
-}
+# Node: use the machine's node if it is recent enough (unless the pinned one is asked for), else
+# the pinned one. Its stamp holds the SHA-256 it was verified against, so moving the pin reinstalls.
 need_node=0
-if ! command -v node >/dev/null || (($(node_major "$(command -v node)") < node_major_wanted)); then
+if [[ "${PULUMI_CONDUCTORONE_PINNED_NODE:-}" == 1 ]] || ! command -v node >/dev/null ||
+  (($(node_major "$(command -v node)") < node_major_wanted)); then
   need_node=1
   node_bin_dir=$node_dir/node_modules/node-linux-$(node_arch)/bin
+  node_sha256=$(pinned_node_sha256)
 fi
-node_ready() { [[ -f "$node_dir/stamp" && -x "$node_bin_dir/node" ]]; }
+node_ready() { [[ -x "$node_bin_dir/node" && -f "$node_dir/stamp" && "$(cat "$node_dir/stamp")" == "$node_sha256" ]]; }
 
 # Atomically replace directory $2 with the finished temp directory $1.
 install_dir() {
@@ -161,17 +198,25 @@ EOF
 install_node() {
   command -v npm >/dev/null ||
     die "Node >= $node_major_wanted is needed and there is no \`npm\` to fetch it with; install Node >= $node_major_wanted"
-  local tmp pkg
+  local tmp pkg node version
   pkg=node-linux-$(node_arch)
-  tmp=$(mktemp -d "$cache_root/.node-v$node_major_wanted.tmp.XXXXXX")
+  tmp=$(mktemp -d "$cache_root/.node-v$node_pinned_version.tmp.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
-  log "installing Node.js $node_major_wanted from the npm package $pkg@$node_major_wanted into $node_dir (about a minute)"
-  npm install --prefix "$tmp" --no-save --no-audit --no-fund --loglevel=error "$pkg@$node_major_wanted" >&2 ||
-    die "npm install $pkg@$node_major_wanted failed"
-  "$tmp/node_modules/$pkg/bin/node" --version >"$tmp/stamp" || die "the installed node does not run"
+  node=$tmp/node_modules/$pkg/bin/node
+  log "installing Node.js $node_pinned_version from the npm package $pkg@$node_pinned_version into $node_dir (about a minute)"
+  # The package has no install scripts, and none may run.
+  npm install --prefix "$tmp" --no-save --no-package-lock --ignore-scripts --no-audit --no-fund --loglevel=error \
+    "$pkg@$node_pinned_version" >&2 || die "npm install $pkg@$node_pinned_version failed"
+  # Checked before it ever runs; on a mismatch the trap removes the download and nothing is installed.
+  verify_node_binary "$node"
+  version=$("$node" --version) || die "the installed node does not run"
+  [[ "$version" == "v$node_pinned_version" ]] || die "$pkg@$node_pinned_version installed Node.js $version"
+  echo "$node_sha256" >"$tmp/stamp" # written last: marks the install complete and verified
   install_dir "$tmp" "$node_dir"
   trap - EXIT
-  log "Node.js $(cat "$node_dir/stamp") ready"
+  # Other pinned versions go once unused for a week.
+  find "$cache_root" -maxdepth 1 -name 'node-v*' ! -name "$(basename "$node_dir")" -mtime +7 -exec rm -rf {} + 2>/dev/null || true
+  log "Node.js $version ready (SHA-256 verified)"
 }
 
 if ! pulumi_ready || { ((need_node)) && ! node_ready; }; then

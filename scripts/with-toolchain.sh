@@ -7,12 +7,17 @@
 # It makes sure the toolchain exists (progress goes to stderr), puts it first
 # on PATH and then execs CMD ARGS... with:
 #   PULUMI_SKIP_UPDATE_CHECK=true  (the CLI cannot reach its update service)
-#   PULUMI_BACKEND_URL             if unset: file://<repo>/.pulumi-state, a local
-#                                  state directory (created here, git-ignored)
-#   PULUMI_CONFIG_PASSPHRASE       if unset (and no PULUMI_CONFIG_PASSPHRASE_FILE):
-#                                  "" -- the local backend is for demos and tests, so
-#                                  its stack secrets need no real passphrase. Set your
-#                                  own for anything that matters.
+#   PULUMI_BACKEND_URL             if unset: file://<repo>/.pulumi-state, the repo's
+#                                  local demo backend (created here, git-ignored)
+#   PULUMI_CONFIG_PASSPHRASE       on the demo backend only, if empty or unset (and no
+#                                  PULUMI_CONFIG_PASSPHRASE_FILE): "" -- its stacks are
+#                                  demos and tests, their secrets need no real passphrase.
+# On any other backend it refuses to run without a passphrase (PULUMI_CONFIG_PASSPHRASE
+# or PULUMI_CONFIG_PASSPHRASE_FILE), so that a real stack's secrets, such as
+# conductorone:clientSecret in a committed Pulumi.<stack>.yaml, are never encrypted
+# with an empty one. PULUMI_CONDUCTORONE_ALLOW_NO_PASSPHRASE=1 lets it run anyway, for a
+# stack whose secrets provider is not a passphrase (Pulumi Cloud, a KMS, Vault) or a
+# throwaway one (PULUMI_CONFIG_PASSPHRASE is then passed on as it is, even empty).
 set -euo pipefail
 
 if (($# == 0)); then
@@ -23,6 +28,32 @@ fi
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd "$script_dir/.." && pwd)
 
+# Backend and passphrase first: a refusal costs no toolchain build.
+demo_backend="file://$repo_root/.pulumi-state"
+if [[ -z "${PULUMI_BACKEND_URL:-}" ]]; then
+  mkdir -p "$repo_root/.pulumi-state"
+  export PULUMI_BACKEND_URL=$demo_backend
+fi
+
+if [[ -n "${PULUMI_CONFIG_PASSPHRASE:-}" || -n "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" || "${PULUMI_CONDUCTORONE_ALLOW_NO_PASSPHRASE:-}" == 1 ]]; then
+  : # the user's own passphrase or secrets provider
+elif [[ "$PULUMI_BACKEND_URL" == "$demo_backend" ]]; then
+  export PULUMI_CONFIG_PASSPHRASE="" # the demo backend only (see the header)
+else
+  # The URL itself is not printed: a backend URL may carry credentials.
+  cat >&2 <<EOF
+with-toolchain: error: PULUMI_BACKEND_URL is not this repo's demo backend ($demo_backend),
+and no passphrase is set: the stack's secrets (such as conductorone:clientSecret) would be
+encrypted with an empty one. Either
+  - set a passphrase: PULUMI_CONFIG_PASSPHRASE_FILE=<a file holding it> (or PULUMI_CONFIG_PASSPHRASE), or
+  - use a secrets provider that is not a passphrase (Pulumi Cloud's own, or one chosen with
+    \`pulumi stack init STACK --secrets-provider=awskms://...\` (or azurekeyvault://, gcpkms://,
+    hashivault://) or \`pulumi stack change-secrets-provider\`), and set PULUMI_CONDUCTORONE_ALLOW_NO_PASSPHRASE=1.
+The empty passphrase is the default only on the demo backend, used when PULUMI_BACKEND_URL is unset.
+EOF
+  exit 1
+fi
+
 # Assign first so that a failure stops us (eval of a failed $(...) would not).
 exports=$("$script_dir/ensure-toolchain.sh")
 eval "$exports"
@@ -31,15 +62,5 @@ export PULUMI_SKIP_UPDATE_CHECK=true
 
 # The in-repo programs load the provider as an installed package: build it if provider/ changed.
 bash "$script_dir/stage-in-repo-package.sh"
-
-if [[ -z "${PULUMI_BACKEND_URL:-}" ]]; then
-  mkdir -p "$repo_root/.pulumi-state"
-  export PULUMI_BACKEND_URL="file://$repo_root/.pulumi-state"
-fi
-
-# Local demo backend: an empty passphrase is enough (see the header).
-if [[ -z "${PULUMI_CONFIG_PASSPHRASE+set}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then
-  export PULUMI_CONFIG_PASSPHRASE=""
-fi
 
 exec "$@"
