@@ -7,12 +7,14 @@
 // language host (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs),
 // so this small replacement implements just what `pulumi up/preview/refresh/
 // destroy/stack output` and the Automation API need for a TypeScript program
-// that uses dynamic providers.
+// that uses dynamic providers, and for Node.js policy packs (`--policy-pack`,
+// see policy_pack.go).
 //
-// The real work is done by the runner shipped in the @pulumi/pulumi npm package
-// (`@pulumi/pulumi/cmd/run`): this host only resolves that runner from the
-// program directory, hands it the engine's request as command-line flags and
-// environment variables, and translates its exit code back for the engine.
+// The real work is done by the runners shipped in the @pulumi/pulumi npm package
+// (`@pulumi/pulumi/cmd/run`, `cmd/run-policy-pack`): this host only resolves a
+// runner from the program's (or pack's) directory, hands it the engine's request
+// as command-line flags and environment variables, and translates its exit code
+// back for the engine.
 //
 // The engine starts the host as `pulumi-language-nodejs [--logtostderr] [-v=N]
 // [--tracing URL] ENGINE_ADDRESS`, reads the gRPC port from our first line of
@@ -111,8 +113,9 @@ func main() {
 }
 
 // nodeHost implements pulumirpc.LanguageRuntimeServer. Methods we do not need
-// (code generation, packing, templates, running Node plugins) fall back to the
-// embedded Unimplemented server, which the engine handles gracefully.
+// (code generation, packing, templates, running Node plugins other than policy
+// packs) fall back to the embedded Unimplemented server, which the engine
+// handles gracefully.
 type nodeHost struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
 
@@ -197,15 +200,18 @@ func programLocation(info *pulumirpc.ProgramInfo, pwd, program string) (string, 
 	return dir, entry
 }
 
-// resolveRunner finds @pulumi/pulumi/cmd/run the way Node would from the
-// program directory, so the program's own copy of the SDK is used.
-func resolveRunner(ctx context.Context, nodeBin, dir string) (string, error) {
-	cmd := exec.CommandContext(ctx, nodeBin, "-e",
-		"console.log(require.resolve('@pulumi/pulumi/cmd/run'))")
+// programRunner is the runner in @pulumi/pulumi that executes a program for Run.
+const programRunner = "@pulumi/pulumi/cmd/run"
+
+// resolveRunner finds a runner module (programRunner, policyPackRunner) the way
+// Node would from dir, so the program's or policy pack's own copy of the SDK is
+// used.
+func resolveRunner(ctx context.Context, nodeBin, dir, module string) (string, error) {
+	cmd := exec.CommandContext(ctx, nodeBin, "-e", "console.log(require.resolve(process.argv[1]))", module)
 	cmd.Dir = dir
 	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("could not find @pulumi/pulumi from %s: has `npm install` been run? (%w)", dir, err)
+		return "", fmt.Errorf("could not find %s from %s: has `npm install` been run? (%w)", module, dir, err)
 	}
 	return strings.TrimSpace(string(out)), nil
 }
@@ -217,7 +223,7 @@ func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumir
 		return &pulumirpc.RunResponse{Error: "could not find `node` on PATH: " + err.Error()}, nil
 	}
 	dir, entry := programLocation(req.GetInfo(), req.GetPwd(), req.GetProgram()) //nolint:staticcheck
-	runner, err := resolveRunner(ctx, nodeBin, dir)
+	runner, err := resolveRunner(ctx, nodeBin, dir, programRunner)
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
