@@ -1,5 +1,6 @@
 import type { C1Client, JsonObject } from "./client";
 import type { OwnerKey, OwnerRole } from "../model/owner-key";
+import { findKeyProblem } from "../model/validation";
 import { type C1ApiError, C1Error, C1InvalidResponseError, isC1ApiError } from "./errors";
 
 /** gRPC status codes C1 puts in error bodies. */
@@ -87,15 +88,39 @@ export function userIdOfOwner(owner: JsonObject): string | undefined {
   return typeof user?.id === "string" && user.id !== "" ? user.id : undefined;
 }
 
-/** Guards against a server that keeps handing out page tokens. */
-const MAX_PAGES = 10_000;
+// Bounds on one listing, against a server that keeps handing out page tokens or owners. A
+// connector's biggest roles hold thousands of owners: 100 per page, that is tens of pages, and
+// still a few hundred if C1 clamps page_size to its documented minimum of 10.
+export const MAX_LIST_PAGES = 1_000;
+export const MAX_LISTED_OWNERS = 100_000;
 
-/** Lists every user owner of a connector role (of every role when `roleSlug` is ""), following `nextPageToken` through all pages. */
+/**
+ * Refuses a listed owner whose user id or role slug could not be a key of this provider: such a
+ * value would go into an API path (an id of `..` climbs out of it, encodeURIComponent keeps
+ * dots) or be printed, so it must meet the rules `check` applies to the program's own keys.
+ */
+function assertSafeListedOwner(owner: JsonObject, path: string): void {
+  const fields: Array<[name: string, value: unknown]> = [
+    ["user id", (owner.user as { id?: unknown } | null | undefined)?.id],
+    ["roleSlug", owner.roleSlug],
+  ];
+  for (const [name, value] of fields) {
+    if (typeof value !== "string" || value === "") continue;
+    const problem = findKeyProblem(value);
+    if (problem) throw new C1InvalidResponseError({ method: "GET", path }, 200, `an owner's ${name} ${JSON.stringify(value)} ${problem}`);
+  }
+}
+
+/**
+ * Lists every user owner of a connector role (of every role when `roleSlug` is ""), following
+ * `nextPageToken` through all pages. Throws C1InvalidResponseError for a listed owner with an
+ * unsafe user id or role slug, and past MAX_LIST_PAGES pages or MAX_LISTED_OWNERS owners.
+ */
 export async function listUserOwners(client: C1Client, role: OwnerRole, pageSize = 100): Promise<JsonObject[]> {
   const owners: JsonObject[] = [];
   const seenTokens = new Set<string>();
   let pageToken = "";
-  for (let page = 0; page < MAX_PAGES; page++) {
+  for (let page = 0; page < MAX_LIST_PAGES; page++) {
     // An empty roleSlug lists every role: the filter is then left out, as the API documents it optional.
     const query = new URLSearchParams(role.roleSlug === "" ? { page_size: String(pageSize) } : { role_slug: role.roleSlug, page_size: String(pageSize) });
     if (pageToken !== "") query.set("page_token", pageToken);
@@ -104,7 +129,12 @@ export async function listUserOwners(client: C1Client, role: OwnerRole, pageSize
     const list = body.list ?? [];
     if (!Array.isArray(list)) throw new C1InvalidResponseError({ method: "GET", path }, 200, "list is not an array");
     for (const item of list) {
-      if (item !== null && typeof item === "object") owners.push(item as JsonObject);
+      if (item === null || typeof item !== "object") continue;
+      assertSafeListedOwner(item as JsonObject, path);
+      owners.push(item as JsonObject);
+    }
+    if (owners.length > MAX_LISTED_OWNERS) {
+      throw new C1InvalidResponseError({ method: "GET", path }, 200, `more than ${MAX_LISTED_OWNERS} owners listed`);
     }
     const next = typeof body.nextPageToken === "string" ? body.nextPageToken : "";
     if (next === "") return owners;
@@ -114,5 +144,9 @@ export async function listUserOwners(client: C1Client, role: OwnerRole, pageSize
     seenTokens.add(next);
     pageToken = next;
   }
-  throw new C1InvalidResponseError({ method: "GET", path: ownersPath(role) }, 200, `more than ${MAX_PAGES} pages`);
+  throw new C1InvalidResponseError(
+    { method: "GET", path: ownersPath(role) },
+    200,
+    `more than ${MAX_LIST_PAGES} pages (page_size ${pageSize}): C1 kept returning a nextPageToken`,
+  );
 }
