@@ -34,6 +34,13 @@ export function allErrors(run: CliRun): string[] {
     .map((diag) => diag.message.trim());
 }
 
+/** The users a run's provider warned it adopted (C1 already had them), sorted, each once. */
+export function adoptedUsers(run: CliRun): string[] {
+  // Each adoption warns as it happens and again in the summary: a set of users.
+  const users = [...run.stdout.matchAll(/C1 already had user (\S+) as /g)].map((match) => match[1]);
+  return [...new Set(users)].sort();
+}
+
 /** Where C1, the state and the declared owners disagree. Every list should be empty. */
 export interface Agreement {
   declared: number;

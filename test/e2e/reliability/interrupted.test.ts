@@ -10,22 +10,27 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../../scripts/c1-emulator";
+import { ownersCreatedTwice, postStatusesPerOwner } from "../../support/owner-posts";
 import { startTestEmulator } from "../../support/provider-fixture";
 import {
+  adoptedUsers,
   checkAgreement,
   descendantsOf,
   E2eStack,
   emulatorStackConfig,
   isAlive,
   keyString,
+  lastSeq,
   printSummary,
   PROGRAMS,
+  requestsSince,
   sleep,
   waitFor,
   type DeclaredOwner,
 } from "../harness";
 
 const OWNER_COUNT = 10;
+const SIGKILL_CREATES = /\/owners\/users\/sigkill\//;
 const POST_DELAY_MS = 1500;
 const RUN_TIMEOUT_MS = 180_000;
 
@@ -118,12 +123,19 @@ describe.sequential("interrupted runs", () => {
       const stack = await newStack(declared);
       // A rule's `remaining` drops as each POST arrives, before the delay: it counts arrivals.
       const RULE_TIMES = 1000;
-      const rule = emulator.faults.add({ method: "POST", path: /\/owners\/users\/sigkill\//, delayMs: POST_DELAY_MS, times: RULE_TIMES });
+      const rule = emulator.faults.add({ method: "POST", path: SIGKILL_CREATES, delayMs: POST_DELAY_MS, times: RULE_TIMES });
       const arrivals = () => RULE_TIMES - (emulator.faults.rules().find((candidate) => candidate.id === rule)?.remaining ?? RULE_TIMES);
+      // The log records a request when C1 answers it.
+      const answered = () => emulator.countRequests({ method: "POST", path: SIGKILL_CREATES });
+      const since = lastSeq(emulator);
       const running = stack.start(["up", "--yes", "--skip-preview", "--parallel", "2"]);
-      // Two creates done and two more in flight: the kill lands while C1 is working on them.
-      await waitFor(() => c1Owners("sigkill").length >= 2 && arrivals() >= 4, 60_000, "two owners in C1 and two more creates in flight");
+      // Every plugin is running once a create arrives: list them now, so nothing stands between
+      // the condition below and the kill.
+      await waitFor(() => arrivals() >= 1, 60_000, "the first create to reach C1");
       const plugins = await descendantsOf(running.pid);
+      // Two creates done and one C1 holds unanswered: C1 makes that owner after the delay, and the
+      // engine, dead by then, cannot have recorded it.
+      await waitFor(() => c1Owners("sigkill").length >= 2 && arrivals() > answered(), 60_000, "two owners in C1 and a create C1 has not answered");
       running.child.kill("SIGKILL");
       const killed = await running.done;
       expect(killed.signal).toBe("SIGKILL");
@@ -145,6 +157,9 @@ describe.sequential("interrupted runs", () => {
       const stateAfterKill = await checkAgreement(stack, emulator, declared, { roleSlug: declared[0].roleSlug as string });
       expect(stateAfterKill.onlyInC1).toEqual([]);
       expect(stateAfterKill.stateWithoutC1).toEqual([]);
+      const recorded = new Set((await stack.stateOwners()).map((owner) => keyString(owner.outputs)));
+      const unrecorded = c1Owners("sigkill").filter((key) => !recorded.has(key));
+      expect(unrecorded.length, "owners C1 holds and the state lacks").toBeGreaterThan(0);
 
       const locked = await stack.up();
       expect(locked.code).not.toBe(0);
@@ -161,13 +176,19 @@ describe.sequential("interrupted runs", () => {
       expect(clear.code, clear.stdout.slice(-3000)).toBe(0);
       expect((await stack.exportDeployment()).pendingOperations).toEqual([]);
 
-      // 3. Refresh and finish the update: owners C1 got from the killed run are adopted, not duplicated.
+      // 3. Refresh and finish the update: owners C1 got from the killed run are adopted, not created again.
+      const sinceConverge = lastSeq(emulator);
       const converge = await stack.up(["--refresh"]);
       expect(converge.code, converge.stdout.slice(-3000)).toBe(0);
-      // Each adoption warns once as it happens and again in the summary: count the users.
-      const adopted = new Set([...converge.stdout.matchAll(/C1 already had user (\S+) as/g)].map((match) => match[1])).size;
-      // Exactly the owners the killed run created in C1 without recording them.
-      expect(adopted).toBe(stateAfterKill.inC1 - stateAfterKill.inState);
+      // Adopted: exactly the owners the killed run created in C1 without recording them.
+      const adopted = adoptedUsers(converge);
+      expect(adopted).toEqual(unrecorded.map((key) => (JSON.parse(key) as string[])[3]).sort());
+      // Each found by one POST that met 409; each owner C1 lacked created by one POST.
+      const expectedPosts = declared.map(keyString).filter((key) => !recorded.has(key));
+      expect(Object.fromEntries(postStatusesPerOwner(requestsSince(emulator, sinceConverge)))).toEqual(
+        Object.fromEntries(expectedPosts.map((key) => [key, unrecorded.includes(key) ? [409] : [200]])),
+      );
+      expect(ownersCreatedTwice(requestsSince(emulator, since)), "owners C1 answered two creates for").toEqual([]);
 
       const agreement = await checkAgreement(stack, emulator, declared, { roleSlug: declared[0].roleSlug as string });
       printSummary("SIGKILL", {
@@ -176,7 +197,7 @@ describe.sequential("interrupted runs", () => {
         pendingCreates: pending.length,
         locks: locks.length,
         pluginsAliveAfterKill: survivors.length,
-        adopted,
+        adopted: adopted.length,
         recoveryCommands: "pulumi cancel --yes; pulumi refresh --clear-pending-creates --yes; pulumi up --refresh --yes",
         mismatches: agreement.mismatches,
       });
