@@ -14,10 +14,14 @@ export type KeyFailure = dynamic.CheckFailure & { property: OwnerKeyProperty };
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
+// Half of a UTF-16 surrogate pair without the other half: not text, and encodeURIComponent throws on it.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function describeType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
+  const type = typeof value;
+  return `${type === "object" ? "an" : "a"} ${type}`;
 }
 
 /**
@@ -32,6 +36,7 @@ export function findKeyProblem(value: unknown): string | undefined {
   if (value.trim().length === 0) return "must not be only whitespace";
   if (value.trim() !== value) return "must not start or end with whitespace";
   if (CONTROL_CHARACTER.test(value)) return "must not contain control characters (newline, tab, ...)";
+  if (LONE_SURROGATE.test(value)) return "must be valid Unicode text (it contains half of a surrogate pair)";
   if (value.includes("/")) return "must not contain '/' (it is one segment of the C1 API path)";
   if (value === "." || value === "..") return `must not be '${value}' (a relative path segment)`;
   if (value.length > MAX_KEY_LENGTH) return `must be at most ${MAX_KEY_LENGTH} characters, got ${value.length}`;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../scripts/c1-emulator";
-import { C1ApiError, ConnectorUserOwnersProvider } from "../../provider";
+import { C1ApiError, C1AuthError, ConnectorUserOwnersProvider } from "../../provider";
 import { forgetRolesManagedBySets } from "../support/registries";
-import { caught, clientCredentialsConfig, stackConfig, startTestEmulator } from "../support/provider-fixture";
+import { caught, clientCredentialsConfig, expectNoCredentialIn, stackConfig, startTestEmulator } from "../support/provider-fixture";
 
 const role = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner" };
 let emulator: C1Emulator;
@@ -13,6 +13,12 @@ const owners = () =>
     .listOwners(role)
     .map((owner) => owner.userId)
     .sort();
+/** What `fn` threw, checked at once for the emulator's credentials. */
+async function expectError(fn: () => Promise<unknown>): Promise<Error> {
+  const error = await caught(fn);
+  expectNoCredentialIn(error, emulator);
+  return error;
+}
 const apiCalls = () =>
   emulator.requests.filter((entry) => entry.kind === "api").map((entry) => `${entry.method} ${entry.path.split("?")[0].split("/owners/users")[1] || "/"}`);
 
@@ -62,10 +68,23 @@ describe("ConnectorUserOwnersProvider", () => {
   });
 
   it("create takes back what it added when a later addition fails", async () => {
-    const error = await caught(() => provider.create({ ...role, userIds: ["u-alice", "u-bob", "u-nobody"] }));
+    const error = await expectError(() => provider.create({ ...role, userIds: ["u-alice", "u-bob", "u-nobody"] }));
     expect(error).toBeInstanceOf(C1ApiError);
     expect(error.message).toContain("user not found");
     expect(owners()).toEqual([]);
+  });
+
+  it("fails with a short authentication error when the secret is wrong, before touching any owner", async () => {
+    const { clientId } = emulator.createClient("sets-wrong");
+    const other = emulator.createClient("sets-other");
+    const wrong = new ConnectorUserOwnersProvider();
+    await wrong.configure({ config: stackConfig(clientCredentialsConfig(emulator, clientId, other.clientSecret)) });
+    const error = await expectError(() => wrong.create({ ...role, userIds: ["u-alice"] }));
+    expect(error).toBeInstanceOf(C1AuthError);
+    expect(error.message).toBe(
+      `could not get a C1 access token (client credentials for client ${clientId}): POST /auth/v1/token failed: 401 Unauthorized: invalid_client: client assertion rejected`,
+    );
+    expect(apiCalls()).toEqual([]);
   });
 
   it("read lists every page, and reports owners added and removed outside the program", async () => {

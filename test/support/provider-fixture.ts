@@ -1,9 +1,13 @@
+import { expect } from "vitest";
 import { C1Emulator, type C1EmulatorOptions } from "../../scripts/c1-emulator";
 import { ConnectorUserOwnerProvider } from "../../provider";
-import { FAST_RETRY } from "../e2e/harness/emulator-config";
+import { emulatorCredentialHost, FAST_RETRY } from "../e2e/harness/emulator-config";
 
 /** The one retry tuning of the tests (defined with the end-to-end stack config), for provider tests. */
 export { FAST_RETRY };
+
+/** The host `conductorone:allowCredentialsToHost` names for an emulator URL. */
+export { emulatorCredentialHost };
 
 /** Stack config as the dynamic provider host hands it to `configure`. */
 export function stackConfig(values: Record<string, string>) {
@@ -25,10 +29,20 @@ export async function configuredProvider(values: Record<string, string>): Promis
   return provider;
 }
 
+/** Stack config that points a provider at `emulator` and lets credentials go there (see emulatorCredentialHost). */
+export function emulatorServerConfig(emulator: C1Emulator) {
+  return { "conductorone:serverUrl": emulator.url, "conductorone:allowCredentialsToHost": emulatorCredentialHost(emulator.url) };
+}
+
+/** {@link emulatorServerConfig} as the CONDUCTORONE_* env vars. */
+export function emulatorServerEnv(emulator: C1Emulator) {
+  return { CONDUCTORONE_SERVER_URL: emulator.url, CONDUCTORONE_ALLOW_CREDENTIALS_TO_HOST: emulatorCredentialHost(emulator.url) };
+}
+
 /** The stack config for client credentials against `emulator`. */
 export function clientCredentialsConfig(emulator: C1Emulator, clientId: string, clientSecret: string, extra: Record<string, string> = {}) {
   return {
-    "conductorone:serverUrl": emulator.url,
+    ...emulatorServerConfig(emulator),
     "conductorone:clientId": clientId,
     "conductorone:clientSecret": clientSecret,
     ...FAST_RETRY,
@@ -49,4 +63,16 @@ export async function caught(fn: () => Promise<unknown>): Promise<Error> {
 /** Asserts that none of `secrets` appears in `text`; returns the first leaked one for a clear failure. */
 export function findLeak(text: string, secrets: string[]): string | undefined {
   return secrets.find((secret) => secret.length >= 8 && text.includes(secret));
+}
+
+/**
+ * Asserts that no credential of `emulator` (client secrets, private keys, OIDC and access tokens it
+ * issued so far) nor any of `extra` appears in the error's message, its JSON form or its stack.
+ * Call it where the error is caught: a test may swap emulators, and each has its own credentials.
+ */
+export function expectNoCredentialIn(error: Error, emulator: C1Emulator, extra: string[] = []): void {
+  const secrets = [...extra, ...emulator.sensitiveValues()];
+  for (const text of [String(error), JSON.stringify(error), String(error.stack)]) {
+    expect(findLeak(text, secrets)).toBeUndefined();
+  }
 }

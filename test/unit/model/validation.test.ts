@@ -1,5 +1,6 @@
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { findKeyProblem, findOwnerKeyFailures, MAX_KEY_LENGTH, UNKNOWN_VALUE } from "../../../provider/model/validation";
+import { findKeyProblem, findOwnerKeyFailures } from "../../../provider/model/validation";
 
 const valid = { appId: "app-1", connectorId: "conn-1", roleSlug: "owner", userId: "u-1" };
 
@@ -9,7 +10,8 @@ describe("key validation", () => {
     ["a number", 42, "must be a string, got a number"],
     ["null", null, "must be a string, got null"],
     ["an array", ["a"], "must be a string, got an array"],
-    ["an object", { id: "a" }, "must be a string, got a object"],
+    ["an object", { id: "a" }, "must be a string, got an object"],
+    ["a boolean", true, "must be a string, got a boolean"],
     ["empty", "", "must not be empty"],
     ["only spaces", "   ", "must not be only whitespace"],
     ["a leading space", " u-1", "must not start or end with whitespace"],
@@ -20,7 +22,8 @@ describe("key validation", () => {
     ["a slash", "app/1", "must not contain '/'"],
     ["a dot segment", "..", "must not be '..'"],
     ["a single dot", ".", "must not be '.'"],
-    ["too long", "x".repeat(MAX_KEY_LENGTH + 1), `at most ${MAX_KEY_LENGTH} characters`],
+    // The README: at most 256 characters.
+    ["too long", "x".repeat(257), "must be at most 256 characters, got 257"],
   ];
 
   it.each(bad)("refuses %s", (_label, value, reason) => {
@@ -31,7 +34,7 @@ describe("key validation", () => {
     ["a KSUID", "2Ks7yJtHdNq8xVYp0fLzRk3Qm1a"],
     ["an email-like id", "alice@example.com"],
     ["percent text", "50%off"],
-    ["max length", "x".repeat(MAX_KEY_LENGTH)],
+    ["max length", "x".repeat(256)],
     ["unicode", "ünïcødé"],
   ])("accepts %s", (_label, value) => {
     expect(findKeyProblem(value)).toBeUndefined();
@@ -46,6 +49,6 @@ describe("key validation", () => {
   });
 
   it("skips values that are unknown during a preview", () => {
-    expect(findOwnerKeyFailures({ ...valid, userId: UNKNOWN_VALUE })).toEqual([]);
+    expect(findOwnerKeyFailures({ ...valid, userId: pulumi.runtime.unknownValue })).toEqual([]);
   });
 });
