@@ -391,6 +391,8 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     if (program === "owners") for (let index = 0; index < Math.max(...options.sizes); index++) emulator.store.addUser({ id: benchUserId(index) });
     const providerConfig: StackConfig = {
       "conductorone:serverUrl": { value: emulator.url },
+      // The emulator serves on 127.0.0.1, not on its client ids' tenant host: let credentials go there.
+      "conductorone:allowCredentialsToHost": { value: new URL(emulator.url).host },
       "conductorone:clientId": { value: clientId },
       "conductorone:clientSecret": { value: clientSecret, secret: true },
     };

@@ -99,8 +99,11 @@ export class BenchStack {
       await copyFile(path.join(programDir, "Pulumi.yaml"), path.join(options.configDir, "Pulumi.yaml"));
     }
     await stack.mustRun(["stack", "init", stackName, "--non-interactive", "--cwd", configDir], {}, false);
-    const pairs = Object.entries(config).flatMap(([key, { value, secret }]) => [secret ? "--secret" : "--plaintext", `${key}=${value}`]);
-    await stack.mustRun(["config", "set-all", ...pairs]);
+    const entries = Object.entries(config);
+    const pairs = entries.filter(([, entry]) => !entry.secret).flatMap(([key, { value }]) => ["--plaintext", `${key}=${value}`]);
+    if (pairs.length > 0) await stack.mustRun(["config", "set-all", ...pairs]);
+    // Secrets go in on stdin: on a command line any process on the machine could read them.
+    for (const [key, { value, secret }] of entries) if (secret) await stack.mustRun(["config", "set", "--secret", key], {}, true, value);
     if (options.objectConfig !== undefined) {
       // As YAML in the file, as a person writes a document: no command-line length limit.
       const yaml = parseDocument(await readFile(configFile, "utf8"));
@@ -115,15 +118,16 @@ export class BenchStack {
     return ["--stack", this.stackName, "--cwd", this.programDir, ...configFile, "--non-interactive"];
   }
 
-  /** Runs `pulumi ARGS --stack NAME --cwd DIR [--config-file FILE] --non-interactive --color never`, timed and watched. */
-  run(args: string[], extraEnv: Record<string, string> = {}, onStack = true): Promise<CliRun> {
+  /** Runs `pulumi ARGS --stack NAME --cwd DIR [--config-file FILE] --non-interactive --color never`, timed and watched; `input` goes to its stdin. */
+  run(args: string[], extraEnv: Record<string, string> = {}, onStack = true, input?: string): Promise<CliRun> {
     return new Promise((resolve, reject) => {
       const started = performance.now();
       const cliArgs = [...args, ...(onStack ? this.stackArgs(args[0]) : []), "--color", "never"];
       const child = spawn("bash", ["-c", TIMED_CLI, "bash", ...cliArgs], {
         env: { ...this.env, ...extraEnv },
-        stdio: ["ignore", "pipe", "pipe", "pipe"],
+        stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe", "pipe"],
       });
+      if (input !== undefined) child.stdin!.end(input);
       const watch = child.pid === undefined ? undefined : new ProviderProcessWatch(child.pid);
       let stdout = "";
       let stderr = "";
@@ -144,8 +148,8 @@ export class BenchStack {
   }
 
   /** Runs the CLI and throws, with its output, when it fails. */
-  async mustRun(args: string[], extraEnv: Record<string, string> = {}, onStack = true): Promise<CliRun> {
-    const result = await this.run(args, extraEnv, onStack);
+  async mustRun(args: string[], extraEnv: Record<string, string> = {}, onStack = true, input?: string): Promise<CliRun> {
+    const result = await this.run(args, extraEnv, onStack, input);
     if (result.code !== 0) {
       throw new Error(`pulumi ${args.join(" ")} (stack ${this.stackName}) exited with ${result.code}:\n${result.stdout}\n${result.stderr}`);
     }

@@ -175,6 +175,9 @@ async function runDemo(c1: StartedEmulator, pulumi: PulumiCli): Promise<void> {
   );
   expectExitCode(await pulumi.run(["stack", "init", "--no-select"], { shownAs: "stack init" }), 0, "stack init");
   expectExitCode(await pulumi.run(["config", "set", "conductorone:serverUrl", c1.url]), 0, "config set");
+  // The emulator is not the tenant host its client ids name: credentials may go to it only when allowed.
+  const emulatorHost = c1.env.CONDUCTORONE_ALLOW_CREDENTIALS_TO_HOST;
+  expectExitCode(await pulumi.run(["config", "set", "conductorone:allowCredentialsToHost", emulatorHost]), 0, "config set");
   expectExitCode(await pulumi.run(["config", "set", "conductorone:clientId", c1.client.clientId]), 0, "config set");
   // The secret goes in on stdin: it never appears on a command line or on screen.
   const setSecret = await pulumi.run(["config", "set", "--secret", "conductorone:clientSecret"], {

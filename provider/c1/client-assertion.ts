@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { importJWK, SignJWT } from "jose";
 import type { ClientSecretKey } from "./credentials";
 
@@ -7,8 +7,8 @@ const ASSERTION_SKEW_SECONDS = 120;
 
 /**
  * Signs the JWT that proves possession of the client secret, as C1's SDKs do: EdDSA, a random hex
- * `nonce` in the header, `iss` = `sub` = client id, `aud` = the token host without port, and a
- * validity of two minutes either side of now.
+ * `nonce` in the header, `iss` = `sub` = client id, `aud` = the token host without port, a
+ * validity of two minutes either side of now, and a random `jti` so a server can refuse a replay.
  */
 export async function createClientAssertion(
   clientId: string,
@@ -22,6 +22,7 @@ export async function createClientAssertion(
     .setIssuer(clientId)
     .setSubject(clientId)
     .setAudience(audience)
+    .setJti(randomUUID())
     .setIssuedAt(nowSeconds)
     .setNotBefore(nowSeconds - ASSERTION_SKEW_SECONDS)
     .setExpirationTime(nowSeconds + ASSERTION_SKEW_SECONDS)

@@ -1,4 +1,5 @@
 import { C1SettingsError } from "./errors";
+import { formatHost, type HostAndPort, isConductorOneHost, isLoopbackHost, parseHostAndPort } from "./hosts";
 import type { RetryPolicy } from "./retry";
 
 /** Anything that answers stack config lookups by full key (`conductorone:clientId`). */
@@ -22,10 +23,16 @@ export const SETTING_SOURCES = {
   clientSecret: { env: "CONDUCTORONE_CLIENT_SECRET", secret: true },
   /** An OIDC token (e.g. GitHub Actions') exchanged for a C1 token. Env `CONDUCTORONE_OIDC_TOKEN`. */
   oidcToken: { env: "CONDUCTORONE_OIDC_TOKEN", secret: true },
-  /** Full API base URL, e.g. `https://acme.conductor.one`. Env `CONDUCTORONE_SERVER_URL`. */
+  /** API base URL, scheme and host only, e.g. `https://acme.conductor.one`. Env `CONDUCTORONE_SERVER_URL`. */
   serverUrl: { env: "CONDUCTORONE_SERVER_URL", secret: false },
   /** Tenant name or host (`acme` or `acme.conductor.one`). Env `CONDUCTORONE_TENANT_DOMAIN`. */
   tenantDomain: { env: "CONDUCTORONE_TENANT_DOMAIN", secret: false },
+  /**
+   * Hosts (`name` for any port, or `name:port`, comma-separated) that may receive credentials
+   * although they are not the tenant host: a proxy, the emulator. Reviewers must notice it in a
+   * stack file. Env `CONDUCTORONE_ALLOW_CREDENTIALS_TO_HOST`.
+   */
+  allowCredentialsToHost: { env: "CONDUCTORONE_ALLOW_CREDENTIALS_TO_HOST", secret: false },
   /** Per-request timeout in ms. @default 30000. Env `CONDUCTORONE_REQUEST_TIMEOUT_MS`. */
   requestTimeoutMs: { env: "CONDUCTORONE_REQUEST_TIMEOUT_MS", secret: false },
   /** Retries after the first attempt (429, 5xx, network). @default 5. Env `CONDUCTORONE_MAX_RETRIES`. */
@@ -92,13 +99,12 @@ function readPositiveInteger(
   return value;
 }
 
-/**
- * Turns a tenant name or host into its API URL: `acme` and `acme.conductor.one` both give
- * `https://acme.conductor.one`. Hosts are lower-cased.
- */
-export function serverUrlForHost(host: string): string {
-  const lower = host.toLowerCase();
-  return `https://${lower.includes(".") ? lower : `${lower}.conductor.one`}`;
+const HTTPS_PORT = 443;
+const DEFAULT_PORTS: Record<string, number> = { http: 80, https: HTTPS_PORT };
+
+/** A bare tenant name gets `.conductor.one`: `acme` is `acme.conductor.one`. */
+function tenantHostFor(host: HostAndPort): HostAndPort {
+  return host.hostname.includes(".") || host.hostname.startsWith("[") ? host : { ...host, hostname: `${host.hostname}.conductor.one` };
 }
 
 /** The tenant host in a client id: the part after '@' and before '/', if any. */
@@ -109,33 +115,142 @@ export function tenantHostFromClientId(clientId: string): string | undefined {
   return host === "" ? undefined : host;
 }
 
-function resolveServerUrl(config: ConfigSource | undefined, env: NodeJS.ProcessEnv, clientId?: string): string {
-  const explicit = readSetting("serverUrl", config, env);
-  if (explicit !== undefined) {
-    let url: URL;
+/** Where requests go: the API base URL and its host, with the port made explicit for comparing. */
+interface ServerEndpoint {
+  url: string;
+  hostname: string;
+  port: number;
+  /** The host as a person reads it: `acme.conductor.one`, `127.0.0.1:4010`. */
+  display: string;
+}
+
+/** The tenant host that credentials are bound to, and the setting it came from. */
+interface TenantBinding {
+  host: HostAndPort & { port: number };
+  source: SettingName;
+}
+
+function endpointFor(protocol: string, host: HostAndPort): ServerEndpoint {
+  const defaultPort = DEFAULT_PORTS[protocol];
+  const display = formatHost(host, defaultPort);
+  return { url: `${protocol}://${display}`, hostname: host.hostname, port: host.port ?? defaultPort, display };
+}
+
+/**
+ * Parses `serverUrl` as strictly as a tenant domain: scheme and host only. Userinfo would make
+ * axios replace the bearer header with Basic auth, and a query, fragment or path would be glued in
+ * front of every API path; http is for loopback only, as the emulator serves it.
+ */
+function parseServerUrl(raw: string): ServerEndpoint {
+  const name = describeSetting("serverUrl");
+  const scheme = /^(https?):\/\//i.exec(raw);
+  if (!scheme) {
+    let protocol: string;
     try {
-      url = new URL(explicit);
+      protocol = new URL(raw).protocol;
     } catch {
-      throw new C1SettingsError(`${describeSetting("serverUrl")} is not a URL: ${JSON.stringify(explicit)}`);
+      throw new C1SettingsError(`${name} is not a URL: ${JSON.stringify(raw)}`);
     }
-    if (url.protocol !== "https:" && url.protocol !== "http:") {
-      throw new C1SettingsError(`${describeSetting("serverUrl")} must be an http(s) URL, got ${url.protocol}`);
-    }
-    return explicit.replace(/\/+$/, "");
+    throw new C1SettingsError(`${name} must be an https:// URL like https://acme.conductor.one, got ${protocol}`);
   }
+  const rest = raw.slice(scheme[0].length);
+  if (rest.includes("@")) {
+    // Not echoed: user info may hold a password.
+    throw new C1SettingsError(`${name} must not contain user info (user@ or user:password@)`);
+  }
+  if (/[?#]/.test(rest)) throw new C1SettingsError(`${name} must not have a query or fragment`);
+  const slash = rest.indexOf("/");
+  const authority = slash < 0 ? rest : rest.slice(0, slash);
+  if (slash >= 0 && !/^\/*$/.test(rest.slice(slash))) {
+    throw new C1SettingsError(`${name} must not have a path: give the scheme and host only, like https://acme.conductor.one`);
+  }
+  const host = parseHostAndPort(authority);
+  if (!host) throw new C1SettingsError(`${name} has an invalid host name: ${JSON.stringify(authority)}`);
+  const protocol = scheme[1].toLowerCase();
+  if (protocol === "http" && !isLoopbackHost(host.hostname)) {
+    throw new C1SettingsError(
+      `${name} must use https:// for ${host.hostname}: plain http:// is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost), such as the emulator`,
+    );
+  }
+  return endpointFor(protocol, host);
+}
+
+function bindingTo(host: HostAndPort, source: SettingName): TenantBinding {
+  const tenant = tenantHostFor(host);
+  return { host: { ...tenant, port: tenant.port ?? HTTPS_PORT }, source };
+}
+
+/** The host credentials are bound to: `tenantDomain` when set, else the client id's host. */
+function resolveTenantBinding(config: ConfigSource | undefined, env: NodeJS.ProcessEnv, clientId?: string): TenantBinding | undefined {
   const tenant = readSetting("tenantDomain", config, env);
   if (tenant !== undefined) {
-    if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(tenant)) {
+    const host = parseHostAndPort(tenant);
+    if (!host) {
       throw new C1SettingsError(
         `${describeSetting("tenantDomain")} must be a tenant name or host like "acme" or "acme.conductor.one", got ${JSON.stringify(tenant)}`,
       );
     }
-    return serverUrlForHost(tenant);
+    return bindingTo(host, "tenantDomain");
   }
-  const host = clientId === undefined ? undefined : tenantHostFromClientId(clientId);
-  if (host !== undefined) return serverUrlForHost(host);
+  if (clientId === undefined || !clientId.includes("@")) return undefined;
+  // A second '@', a '?' or a '#' after the first would make the derived URL point elsewhere: the
+  // strict host parse refuses them all.
+  const text = tenantHostFromClientId(clientId) ?? "";
+  const host = parseHostAndPort(text);
+  if (!host) {
+    throw new C1SettingsError(
+      `${describeSetting("clientId")} must be name@tenant-host/pcc with one '@' and a valid host name, like name@acme.conductor.one/pcc, got host ${JSON.stringify(text)}`,
+    );
+  }
+  return bindingTo(host, "clientId");
+}
+
+function resolveServer(config: ConfigSource | undefined, env: NodeJS.ProcessEnv, binding: TenantBinding | undefined): ServerEndpoint {
+  const explicit = readSetting("serverUrl", config, env);
+  if (explicit !== undefined) return parseServerUrl(explicit);
+  if (binding !== undefined) return endpointFor("https", binding.host);
   throw new C1SettingsError(
     `no C1 server: set ${describeSetting("serverUrl")} or ${describeSetting("tenantDomain")}, or use a client id of the form name@tenant.conductor.one/pcc`,
+  );
+}
+
+function readAllowedHosts(config: ConfigSource | undefined, env: NodeJS.ProcessEnv): HostAndPort[] {
+  const raw = readSetting("allowCredentialsToHost", config, env);
+  if (raw === undefined) return [];
+  return raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "")
+    .map((entry) => {
+      const host = parseHostAndPort(entry);
+      if (!host) {
+        throw new C1SettingsError(
+          `${describeSetting("allowCredentialsToHost")} must list hosts as name or name:port, separated by commas (no scheme or path), got ${JSON.stringify(entry)}`,
+        );
+      }
+      return host;
+    });
+}
+
+/**
+ * Refuses a server that is not where the credentials belong, before any request: credentials go
+ * to the tenant host only, and only when it is a ConductorOne host, unless `allowCredentialsToHost`
+ * lists the server's host. Stack config wins over env, so without this one changed line of a
+ * stack file (`serverUrl`, `tenantDomain`, `clientId`) would send a CI job's token anywhere.
+ */
+function checkCredentialHost(server: ServerEndpoint, binding: TenantBinding | undefined, allowed: readonly HostAndPort[]): void {
+  if (allowed.some((host) => host.hostname === server.hostname && (host.port === undefined || host.port === server.port))) return;
+  // With neither a tenant domain nor a client id host (a bare access token), the server URL names the tenant.
+  const tenant = binding?.host ?? { hostname: server.hostname, port: server.port };
+  const tenantDisplay = binding ? formatHost(binding.host, HTTPS_PORT) : server.display;
+  const source = binding ? describeSetting(binding.source) : `${describeSetting("serverUrl")}; neither a tenant domain nor a client id host is set`;
+  const sameHost = tenant.hostname === server.hostname && tenant.port === server.port;
+  if (sameHost && isConductorOneHost(tenant.hostname)) return;
+  const reason = sameHost
+    ? `the tenant host ${tenantDisplay} (from ${source}) is not a ConductorOne host (*.conductor.one)`
+    : `it is not the tenant host ${tenantDisplay} (from ${source})`;
+  throw new C1SettingsError(
+    `refusing to send C1 credentials to ${server.display}: ${reason}. If ${server.display} is a proxy or emulator you trust, list it in ${describeSetting("allowCredentialsToHost")}`,
   );
 }
 
@@ -165,9 +280,11 @@ function resolveAuth(config: ConfigSource | undefined, env: NodeJS.ProcessEnv): 
  */
 export function resolveSettings(config?: ConfigSource, env: NodeJS.ProcessEnv = process.env): Settings {
   const auth = resolveAuth(config, env);
-  const serverUrl = resolveServerUrl(config, env, auth.kind === "accessToken" ? readSetting("clientId", config, env) : auth.clientId);
+  const binding = resolveTenantBinding(config, env, auth.kind === "accessToken" ? readSetting("clientId", config, env) : auth.clientId);
+  const server = resolveServer(config, env, binding);
+  checkCredentialHost(server, binding, readAllowedHosts(config, env));
   return {
-    serverUrl,
+    serverUrl: server.url,
     auth,
     requestTimeoutMs: readPositiveInteger("requestTimeoutMs", config, env, false),
     retry: {

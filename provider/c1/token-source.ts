@@ -128,18 +128,20 @@ export function createTokenSource(auth: AuthSettings, serverUrl: string, instanc
   if (auth.kind === "accessToken") return new StaticTokenSource(auth.accessToken);
   const audience = new URL(serverUrl).hostname;
   const fetchToken = async (): Promise<FetchedToken> => {
-    const form = await tokenRequestForm(auth, audience);
+    // Built before sending, so a malformed secret fails as a settings error; each retry signs a
+    // fresh assertion, since C1 may refuse one it has already seen or that is about to expire.
+    const firstForm = await tokenRequestForm(auth, audience);
     let response: HttpResponse;
     let attempts: number;
     try {
       ({ response, attempts } = await sendWithRetries(
         instance,
-        {
+        async (attempt) => ({
           method: "POST",
           url: `${serverUrl}${TOKEN_PATH}`,
           headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json", "User-Agent": USER_AGENT },
-          data: form.toString(),
-        },
+          data: (attempt === 1 ? firstForm : await tokenRequestForm(auth, audience)).toString(),
+        }),
         { method: "POST", path: TOKEN_PATH },
         retry,
       ));

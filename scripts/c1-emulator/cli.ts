@@ -8,6 +8,7 @@
  * until SIGINT/SIGTERM. `startEmulator` does the same for other scripts, without printing.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { SETTING_SOURCES } from "../../provider/c1/settings";
 import type { ClientCredentials } from "./auth";
 import { C1Emulator, type C1EmulatorOptions } from "./server";
 
@@ -19,14 +20,21 @@ export interface StartEmulatorOptions extends C1EmulatorOptions {
   clientName?: string;
 }
 
+/** The CONDUCTORONE_* variables {@link startEmulator} sets; the banner unsets every other one. */
+type EmulatorEnvName = "CONDUCTORONE_SERVER_URL" | "CONDUCTORONE_ALLOW_CREDENTIALS_TO_HOST" | "CONDUCTORONE_CLIENT_ID" | "CONDUCTORONE_CLIENT_SECRET";
+
 /** A running emulator with a demo client. */
 export interface StartedEmulator {
   emulator: C1Emulator;
   url: string;
   /** Throwaway local credentials, valid only against this emulator. */
   client: ClientCredentials;
-  /** `CONDUCTORONE_SERVER_URL`, `CONDUCTORONE_CLIENT_ID`, `CONDUCTORONE_CLIENT_SECRET` for the provider. */
-  env: Record<"CONDUCTORONE_SERVER_URL" | "CONDUCTORONE_CLIENT_ID" | "CONDUCTORONE_CLIENT_SECRET", string>;
+  /**
+   * The provider's env for this emulator: its URL, the demo client, and
+   * `CONDUCTORONE_ALLOW_CREDENTIALS_TO_HOST` naming the emulator's host, which is not the tenant
+   * host its client ids name (the provider refuses to send credentials there otherwise).
+   */
+  env: Record<EmulatorEnvName, string>;
   close: () => Promise<void>;
 }
 
@@ -42,6 +50,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     client,
     env: {
       CONDUCTORONE_SERVER_URL: url,
+      CONDUCTORONE_ALLOW_CREDENTIALS_TO_HOST: new URL(url).host,
       CONDUCTORONE_CLIENT_ID: client.clientId,
       CONDUCTORONE_CLIENT_SECRET: client.clientSecret,
     },
@@ -116,6 +125,13 @@ function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The provider's other env vars: unset, so a real tenant's token in the shell never meets the emulator's settings. */
+function otherProviderEnvNames(started: StartedEmulator): string[] {
+  return Object.values(SETTING_SOURCES)
+    .map((source) => source.env)
+    .filter((name) => !(name in started.env));
+}
+
 /** The text the CLI prints: URL, env lines and the demo directory. */
 export function formatBanner(started: StartedEmulator): string {
   const { apps, users } = started.emulator.store.directory();
@@ -123,7 +139,11 @@ export function formatBanner(started: StartedEmulator): string {
     `C1 emulator listening on ${started.url}`,
     "",
     "# Throwaway demo credentials: they only work against this local emulator and die with it.",
+    "# The unset lines drop any other C1 setting from the shell: a real access token or OIDC token",
+    "# would win over the demo client and be sent to the emulator.",
+    ...otherProviderEnvNames(started).map((name) => `unset ${name}`),
     ...Object.entries(started.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
+    `# Before using a real tenant in this shell again: unset ${Object.keys(started.env).join(" ")}`,
     "",
     "Demo directory:",
     ...(apps.length === 0 ? ["  (empty)"] : apps.map((a) => `  app ${a.appId}: connectors ${a.connectorIds.join(", ") || "(none)"}`)),

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { C1Emulator } from "../../scripts/c1-emulator";
-import { startTestEmulator } from "../support/provider-fixture";
+import { emulatorServerEnv, startTestEmulator } from "../support/provider-fixture";
 
 const owner = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-alice" };
 
@@ -32,7 +32,7 @@ async function clientOfOneCopyAndApiOfAnother() {
   const { C1Client } = await import("../../provider/c1/client");
   const { resolveSettings } = await import("../../provider/c1/settings");
   const client = C1Client.fromSettings(
-    resolveSettings(undefined, { CONDUCTORONE_SERVER_URL: emulator.url, CONDUCTORONE_CLIENT_ID: clientId, CONDUCTORONE_CLIENT_SECRET: clientSecret }),
+    resolveSettings(undefined, { ...emulatorServerEnv(emulator), CONDUCTORONE_CLIENT_ID: clientId, CONDUCTORONE_CLIENT_SECRET: clientSecret }),
   );
   vi.resetModules();
   const otherApi = await import("../../provider/c1/owners-api");

@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import type { C1Emulator } from "../../scripts/c1-emulator";
 import { C1Client } from "../../provider/c1/client";
 import { main, parseExportArgs, runExport, USAGE } from "../../scripts/ownership/cli";
-import { FAST_RETRY, findLeak, startTestEmulator } from "../support/provider-fixture";
+import { emulatorCredentialHost, emulatorServerEnv, FAST_RETRY, findLeak, startTestEmulator } from "../support/provider-fixture";
 
 const KEY = "c1-ownership:owners";
 
@@ -23,7 +23,7 @@ let dir: string;
 /** CONDUCTORONE_* env for the emulator's client, with the tests' fast retries. */
 function c1Env(): NodeJS.ProcessEnv {
   return {
-    CONDUCTORONE_SERVER_URL: emulator.url,
+    ...emulatorServerEnv(emulator),
     CONDUCTORONE_CLIENT_ID: clientId,
     CONDUCTORONE_CLIENT_SECRET: clientSecret,
     CONDUCTORONE_MAX_RETRIES: FAST_RETRY["conductorone:maxRetries"],
@@ -127,7 +127,10 @@ describe("the ownership export against C1", () => {
 
   it("reads the C1 settings from the stack file first, then the env", async () => {
     const file = path.join(dir, "Pulumi.prod.yaml");
-    await writeFile(file, `config:\n  conductorone:serverUrl: ${emulator.url}\n  conductorone:clientId: ${clientId}\n`);
+    await writeFile(
+      file,
+      `config:\n  conductorone:serverUrl: ${emulator.url}\n  conductorone:allowCredentialsToHost: ${emulatorCredentialHost(emulator.url)}\n  conductorone:clientId: ${clientId}\n`,
+    );
     const env = { CONDUCTORONE_SERVER_URL: "http://127.0.0.1:1", CONDUCTORONE_CLIENT_SECRET: clientSecret, CONDUCTORONE_MAX_RETRIES: "0" };
     const result = await runCli(["export", "--connector", "app-github/conn-github", "--stack", "prod", "--cwd", dir], env);
     expect(result.code, result.stderr).toBe(0);

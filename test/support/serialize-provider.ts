@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   const provider = (process.env.PROVIDER_FORM === "module" ? ownerProviderModule : new ConnectorUserOwnerProvider()) as ConnectorUserOwnerProvider;
   const values: Record<string, string | undefined> = {
     "conductorone:serverUrl": process.env.TEST_SERVER_URL,
+    "conductorone:allowCredentialsToHost": process.env.TEST_SERVER_URL && new URL(process.env.TEST_SERVER_URL).host,
     "conductorone:clientId": process.env.TEST_CLIENT_ID,
     "conductorone:clientSecret": process.env.TEST_CLIENT_SECRET,
   };

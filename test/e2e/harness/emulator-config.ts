@@ -19,13 +19,26 @@ export const FAST_RETRY = {
 };
 
 /**
- * Stack config with {@link FAST_RETRY}, the emulator's URL as `conductorone:serverUrl` and client
+ * What `conductorone:allowCredentialsToHost` must name for a provider to send credentials to the
+ * emulator at `serverUrl`: its client ids name the tenant `emulator.conductor.one`, but it serves
+ * on 127.0.0.1, a host the provider refuses credentials to unless that setting lists it.
+ */
+export function emulatorCredentialHost(serverUrl: string): string {
+  return new URL(serverUrl).host;
+}
+
+/**
+ * Stack config with {@link FAST_RETRY}, the emulator's URL as `conductorone:serverUrl` (and its
+ * host as `conductorone:allowCredentialsToHost`) and client
  * credentials, the secret stored encrypted as users are told to store it. Leave out what the
  * provider is to read from env instead (credentials from env vars or an OIDC token, the URL too).
  */
 export function emulatorStackConfig(serverUrl?: string, credentials?: { clientId: string; clientSecret: string }): StackConfig {
   const config: StackConfig = {};
-  if (serverUrl !== undefined) config["conductorone:serverUrl"] = { value: serverUrl };
+  if (serverUrl !== undefined) {
+    config["conductorone:serverUrl"] = { value: serverUrl };
+    config["conductorone:allowCredentialsToHost"] = { value: emulatorCredentialHost(serverUrl) };
+  }
   if (credentials) {
     config["conductorone:clientId"] = { value: credentials.clientId };
     config["conductorone:clientSecret"] = { value: credentials.clientSecret, secret: true };

@@ -110,9 +110,12 @@ export class E2eStack {
     let stack: Stack | undefined;
     try {
       stack = await LocalWorkspace.createStack({ stackName, workDir: options.programDir }, { envVars: env });
-      await stack.setAllConfig(options.config);
+      const entries = Object.entries(options.config);
+      await stack.setAllConfig(Object.fromEntries(entries.filter(([, entry]) => !entry.secret)));
       const { name } = await stack.workspace.projectSettings();
-      return new E2eStack(stack, stackName, options.programDir, name, workDir, env);
+      const created = new E2eStack(stack, stackName, options.programDir, name, workDir, env);
+      for (const [key, entry] of entries) if (entry.secret) await created.setConfig(key, entry.value, true);
+      return created;
     } catch (error) {
       await stack?.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
       await rm(path.join(options.programDir, `Pulumi.${stackName}.yaml`), { force: true });
@@ -135,8 +138,10 @@ export class E2eStack {
     };
   }
 
+  /** Sets one config value; a secret goes to the CLI on stdin (the Automation API puts it on the command line). */
   async setConfig(key: string, value: string, secret = false): Promise<void> {
-    await this.stack.setConfig(key, { value, secret });
+    if (secret) assertExitedZero(await this.run(["config", "set", "--secret", key], { input: value }));
+    else await this.stack.setConfig(key, { value, secret });
   }
 
   async removeConfig(key: string): Promise<void> {
@@ -149,7 +154,7 @@ export class E2eStack {
   }
 
   /** Starts `pulumi <args>` for this stack without waiting for it. */
-  start(args: string[], options: { env?: Record<string, string> } = {}): RunningCli {
+  start(args: string[], options: { env?: Record<string, string>; input?: string } = {}): RunningCli {
     const eventLog = ENGINE_COMMANDS.includes(args[0]) ? path.join(this.workDir, "events", `run-${++this.runCount}.jsonl`) : undefined;
     const flags = [
       "--stack",
@@ -164,7 +169,7 @@ export class E2eStack {
     // Flags go before a `--` that ends them, so values after it may start with '-'.
     const end = args.indexOf("--");
     const fullArgs = end < 0 ? [...args, ...flags] : [...args.slice(0, end), ...flags, ...args.slice(end)];
-    const running = startProcess("pulumi", fullArgs, { env: { ...process.env, ...this.env, ...options.env } });
+    const running = startProcess("pulumi", fullArgs, { env: { ...process.env, ...this.env, ...options.env }, input: options.input });
     const done = running.done.then(async (result) => {
       this.transcript.push(result.stdout, result.stderr);
       const events = eventLog ? await readEvents(eventLog) : [];
@@ -175,7 +180,7 @@ export class E2eStack {
   }
 
   /** Runs `pulumi <args>` for this stack and waits for it. */
-  run(args: string[], options: { env?: Record<string, string> } = {}): Promise<CliRun> {
+  run(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliRun> {
     return this.start(args, options).done;
   }
 

@@ -199,6 +199,15 @@ describe("token fetching from the token endpoint", () => {
     expect(first).not.toBe(second);
   });
 
+  it("signs a fresh assertion for every retried attempt of one fetch", async () => {
+    answers = [json(503, {}), json(429, {}), issued("tok-1", 3600)];
+    const retries: RetryPolicy = { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 1, maxElapsedMs: 5000 };
+    expect(await sourceFor(clientCredentials, retries).getToken()).toBe("tok-1");
+    const assertions = requests.map((request) => request.form.get("client_assertion"));
+    expect(assertions).toHaveLength(3);
+    expect(new Set(assertions).size).toBe(3);
+  });
+
   it("exchanges an OIDC token for a C1 token", async () => {
     answers = [issued("tok-oidc", 3600)];
     expect(await sourceFor(oidcExchange).getToken()).toBe("tok-oidc");
