@@ -12,6 +12,7 @@ export const WORKFLOW_DIR = path.resolve(__dirname, "../../examples/gitops/workf
 
 /** One step of a job, as far as these tests look at it. */
 export interface WorkflowStep {
+  id?: string;
   name?: string;
   uses?: string;
   run?: string;
@@ -25,6 +26,8 @@ export interface WorkflowStep {
 export interface WorkflowJob {
   name?: string;
   "runs-on": string;
+  /** The GitHub environment whose protection rules, variables and secrets the job gets. */
+  environment?: string;
   permissions?: Record<string, string>;
   env?: Record<string, string>;
   steps: WorkflowStep[];
@@ -76,6 +79,11 @@ const PULUMI_ACTION_FLAGS: Record<string, string> = {
   diff: "--diff",
   "expect-no-changes": "--expect-no-changes",
 };
+/** Multiline inputs of pulumi/actions: each line becomes the flag and that line. */
+const PULUMI_ACTION_LIST_FLAGS: Record<string, string> = {
+  policyPacks: "--policy-pack",
+  policyPackConfigs: "--policy-pack-config",
+};
 const PULUMI_ACTION_OTHER_INPUTS = new Set([
   "command",
   "stack-name",
@@ -110,6 +118,15 @@ function commandOfAction(step: WorkflowStep): { args: string[]; stack: string } 
   const args = [...base];
   for (const [input, value] of Object.entries(inputs)) {
     if (PULUMI_ACTION_OTHER_INPUTS.has(input)) continue;
+    const listFlag = PULUMI_ACTION_LIST_FLAGS[input];
+    if (listFlag) {
+      const lines = String(value)
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => line !== "");
+      for (const line of lines) args.push(listFlag, line);
+      continue;
+    }
     const flag = PULUMI_ACTION_FLAGS[input];
     if (!flag) throw new Error(`pulumi/actions input ${input} is not one these tests know how to run`);
     if (value === true || value === "true") args.push(flag);
@@ -167,9 +184,9 @@ export function workflowNamed(workflows: Workflow[], file: string): Workflow {
   return workflow;
 }
 
-/** The step that fetches GitHub's OIDC token for C1 (it writes CONDUCTORONE_OIDC_TOKEN). */
+/** The step that fetches GitHub's OIDC token for C1 (it outputs CONDUCTORONE_OIDC_TOKEN). */
 export function oidcTokenStep(job: WorkflowJob): WorkflowStep {
   const step = job.steps.find((candidate) => candidate.run?.includes("CONDUCTORONE_OIDC_TOKEN="));
-  if (!step?.run) throw new Error("job has no step that writes CONDUCTORONE_OIDC_TOKEN to GITHUB_ENV");
+  if (!step?.run) throw new Error("job has no step that writes CONDUCTORONE_OIDC_TOKEN to GITHUB_OUTPUT");
   return step;
 }

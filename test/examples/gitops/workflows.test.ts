@@ -3,10 +3,10 @@
  * authenticate to C1, and the pulumi commands they run (test/e2e/examples.test.ts runs those).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadWorkflows, oidcTokenStep, PULUMI_ACTION, pulumiCommandsOf, workflowNamed, type Workflow } from "../../support/gitops-workflows";
+import { loadWorkflows, oidcTokenStep, PULUMI_ACTION, pulumiCommandsOf, workflowNamed, type Workflow, type WorkflowStep } from "../../support/gitops-workflows";
 
 const repo = path.resolve(__dirname, "../../..");
 const workflows = loadWorkflows();
@@ -15,6 +15,26 @@ const files = workflows.map((workflow) => workflow.file);
 const jobsOf = (workflow: Workflow) => Object.values(workflow.jobs);
 const stepsOf = (workflow: Workflow) => jobsOf(workflow).flatMap((job) => job.steps);
 const pulumiActionSteps = (workflow: Workflow) => stepsOf(workflow).filter((step) => step.uses?.startsWith(`${PULUMI_ACTION}@`));
+/** A step that runs pulumi (or the ownership CLI) and so needs C1 and the backend. */
+const runsPulumi = (step: WorkflowStep) =>
+  (step.uses?.startsWith(`${PULUMI_ACTION}@`) && step.with?.command !== undefined) ||
+  /^(pulumi |npx ts-node .*scripts\/ownership\/cli\.ts )/m.test(step.run ?? "");
+
+/** The GitHub environment of each workflow's job: the principal and backend token it may use. */
+const ENVIRONMENTS: Record<string, string> = {
+  "ownership-deploy.yml": "c1-prod",
+  "ownership-drift.yml": "c1-drift",
+  "ownership-preview.yml": "c1-preview",
+};
+const OIDC_STEP_ID = "c1-oidc";
+/** `uses: owner/action@<40 hex> # vX.Y.Z`. */
+const PINNED_USES = /^\s*(- )?uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/;
+/** One commit per action, the same in every workflow. */
+const PINS: Record<string, string> = {
+  "actions/checkout": "11bd71901bbe5b1630ceea73d27597364c9af683",
+  "actions/setup-node": "49933ea5288caeca8642d1e84afbd3f7d6820020",
+  [PULUMI_ACTION]: "8e5e406f4007fca908480587cb9893c07090f58d",
+};
 
 describe("the GitOps workflows", () => {
   it("are the preview, deploy and drift workflows", () => {
@@ -38,18 +58,46 @@ describe("the GitOps workflows", () => {
       }
     });
 
-    it("may read the repository and mint GitHub's OIDC token, nothing more than it needs", () => {
+    it("asks for no permission as a workflow, and per job only to read, mint GitHub's OIDC token and (previews) comment", () => {
+      expect(workflow.permissions).toEqual({});
       const extra = file === "ownership-preview.yml" ? { "pull-requests": "write" } : {};
-      expect(workflow.permissions).toEqual({ contents: "read", "id-token": "write", ...extra });
-      for (const job of jobsOf(workflow)) expect(job.permissions).toBeUndefined();
+      for (const job of jobsOf(workflow)) expect(job.permissions).toEqual({ contents: "read", "id-token": "write", ...extra });
+    });
+
+    it("runs each job in the GitHub environment that holds its C1 principal", () => {
+      expect(jobsOf(workflow).map((job) => job.environment)).toEqual([ENVIRONMENTS[file]]);
     });
 
     it("authenticates to C1 with the OIDC token and a client id from a variable, no C1 secret", () => {
-      expect(workflow.env?.CONDUCTORONE_CLIENT_ID).toBe("${{ vars.CONDUCTORONE_CLIENT_ID }}");
+      for (const step of stepsOf(workflow)) {
+        if (step.env?.CONDUCTORONE_CLIENT_ID !== undefined) expect(step.env.CONDUCTORONE_CLIENT_ID).toBe("${{ vars.CONDUCTORONE_CLIENT_ID }}");
+      }
       const env = JSON.stringify([workflow.env, jobsOf(workflow).map((job) => [job.env, job.steps.map((step) => step.env)])]);
       expect(env).not.toMatch(/CONDUCTORONE_(CLIENT_SECRET|ACCESS_TOKEN)/);
       // The client-secret variant is there, commented out.
       expect(workflow.text).toContain("# CONDUCTORONE_CLIENT_SECRET: ${{ secrets.CONDUCTORONE_CLIENT_SECRET }}");
+    });
+
+    it("gives secrets, the client id and the C1 token only to the steps that use them", () => {
+      expect(workflow.env).toBeUndefined();
+      for (const job of jobsOf(workflow)) {
+        expect(job.env).toBeUndefined();
+        const oidc = oidcTokenStep(job);
+        expect(oidc.id).toBe(OIDC_STEP_ID);
+        expect(Object.keys(oidc.env ?? {})).toEqual(["CONDUCTORONE_CLIENT_ID"]);
+        for (const step of job.steps) {
+          if (!runsPulumi(step)) {
+            if (step !== oidc) expect(step.env, `step ${step.name ?? step.uses ?? step.run}`).toBeUndefined();
+            expect(JSON.stringify(step)).not.toContain("secrets.");
+            continue;
+          }
+          expect(step.env).toEqual({
+            CONDUCTORONE_CLIENT_ID: "${{ vars.CONDUCTORONE_CLIENT_ID }}",
+            CONDUCTORONE_OIDC_TOKEN: `\${{ steps.${OIDC_STEP_ID}.outputs.CONDUCTORONE_OIDC_TOKEN }}`,
+            PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+          });
+        }
+      }
     });
 
     it("fetches the OIDC token right before the first pulumi command, with a script bash accepts", () => {
@@ -57,9 +105,11 @@ describe("the GitOps workflows", () => {
         const step = oidcTokenStep(job);
         expect(step.shell).toBe("bash");
         expect(step.run).toContain("ACTIONS_ID_TOKEN_REQUEST_URL");
-        expect(step.run).toContain("ACTIONS_ID_TOKEN_REQUEST_TOKEN");
         expect(step.run).toContain('--data-urlencode "audience=${audience}"');
         expect(step.run).toContain('echo "::add-mask::${token}"');
+        // An output for the steps that name it, not GITHUB_ENV for every later step.
+        expect(step.run).toContain('echo "CONDUCTORONE_OIDC_TOKEN=${token}" >> "${GITHUB_OUTPUT}"');
+        expect(step.run).not.toMatch(/>>\s*"?\$\{?GITHUB_ENV/);
         const tokenAt = job.steps.indexOf(step);
         const firstCommandAt = job.steps.findIndex(
           (candidate) => (candidate.uses?.startsWith(`${PULUMI_ACTION}@`) && candidate.with?.command) || candidate.run?.trimStart().startsWith("pulumi "),
@@ -71,18 +121,57 @@ describe("the GitOps workflows", () => {
       }
     });
 
-    it("installs dependencies with Node 22 and pins pulumi/actions and the CLI version", () => {
+    it("hands GitHub's request token to curl on stdin, never on a command line", () => {
       for (const job of jobsOf(workflow)) {
-        const uses = job.steps.map((step) => step.uses ?? `run: ${step.run?.trim().split("\n")[0]}`);
-        expect(uses.slice(0, 3)).toEqual(["actions/checkout@v4", "actions/setup-node@v4", "run: npm ci"]);
+        const run = oidcTokenStep(job).run!;
+        const uses = run.split("\n").filter((line) => line.includes("ACTIONS_ID_TOKEN_REQUEST_TOKEN"));
+        // printf is a bash builtin: no process gets the token in its argv.
+        expect(uses).toEqual([`token="$(printf 'Authorization: Bearer %s\\n' "\${ACTIONS_ID_TOKEN_REQUEST_TOKEN}" |`]);
+        expect(run).toContain("curl --fail --silent --show-error --get --header @- \\");
+      }
+    });
+
+    it("pins every action to a commit SHA, with its release tag in a comment", () => {
+      const uses = workflow.text.split("\n").filter((line) => /^\s*(- )?uses:/.test(line));
+      expect(uses.length).toBeGreaterThan(0);
+      for (const line of uses) expect(line).toMatch(PINNED_USES);
+      for (const step of stepsOf(workflow)) if (step.uses) expect(PINS[step.uses.split("@")[0]!], step.uses).toBe(step.uses.split("@")[1]);
+    });
+
+    it("checks out without keeping GitHub's token, and installs with Node 22 and no dependency's install scripts", () => {
+      for (const job of jobsOf(workflow)) {
+        const uses = job.steps.map((step) => step.uses?.split("@")[0] ?? `run: ${step.run?.trim().split("\n")[0]}`);
+        expect(uses.slice(0, 3)).toEqual(["actions/checkout", "actions/setup-node", "run: npm ci --ignore-scripts"]);
+        expect(job.steps[0]!.with).toEqual({ "persist-credentials": false });
         expect(job.steps[1]!.with).toEqual({ "node-version": 22, cache: "npm" });
+        // Then only the repo's own build of the provider package.
+        expect(job.steps[2]!.run).toBe("npm ci --ignore-scripts\nnpm run prepare\n");
       }
-      for (const step of pulumiActionSteps(workflow)) {
-        expect(step.uses).toBe(`${PULUMI_ACTION}@v6`);
-        expect(step.with?.["pulumi-version-file"]).toBe(".pulumi-version");
-      }
+      for (const step of pulumiActionSteps(workflow)) expect(step.with?.["pulumi-version-file"]).toBe(".pulumi-version");
       expect(existsSync(path.join(repo, ".pulumi-version"))).toBe(true);
     });
+  });
+
+  it("keep the environment that can write to the deploy job", () => {
+    expect(new Set(Object.values(ENVIRONMENTS)).size).toBe(files.length);
+    const inProd = workflows.flatMap((workflow) =>
+      jobsOf(workflow)
+        .filter((job) => job.environment === "c1-prod")
+        .map(() => workflow.file),
+    );
+    expect(inProd).toEqual(["ownership-deploy.yml"]);
+  });
+
+  it("are documented with the C1 trust condition of each environment: repository, event, ref and environment", () => {
+    const readme = readFileSync(path.join(repo, "examples/gitops/README.md"), "utf8");
+    for (const workflow of workflows) {
+      const environment = ENVIRONMENTS[workflow.file]!;
+      const condition = readme.split("\n").find((line) => line.includes(`claims.environment == "${environment}"`));
+      expect(condition, `no trust condition for ${environment} in examples/gitops/README.md`).toBeDefined();
+      expect(condition).toContain("claims.repository_id ==");
+      for (const event of Object.keys(workflow.on)) expect(condition).toContain(`"${event}"`);
+      expect(condition).toContain(workflow.file === "ownership-preview.yml" ? 'claims.base_ref == "main"' : 'claims.ref == "refs/heads/main"');
+    }
   });
 
   it("fetch the OIDC token with the same script everywhere", () => {
@@ -90,11 +179,20 @@ describe("the GitOps workflows", () => {
     expect(new Set(scripts).size).toBe(1);
   });
 
-  it("preview every pull request to main with a comment on it", () => {
+  it("preview every pull request to main, commenting (owners' emails included) only when the repository opts in", () => {
     const workflow = workflowNamed(workflows, "ownership-preview.yml");
+    // pull_request, not pull_request_target: a fork's pull request gets no secret and no OIDC token.
     expect(workflow.on).toEqual({ pull_request: { branches: ["main"] } });
     expect(pulumiActionSteps(workflow).map((step) => step.with)).toEqual([
-      { command: "preview", "stack-name": "prod", refresh: true, diff: true, "comment-on-pr": true, "pulumi-version-file": ".pulumi-version" },
+      {
+        command: "preview",
+        "stack-name": "prod",
+        refresh: true,
+        diff: true,
+        policyPacks: "examples/policy-pack",
+        "comment-on-pr": "${{ vars.OWNERSHIP_PREVIEW_COMMENT == 'true' }}",
+        "pulumi-version-file": ".pulumi-version",
+      },
     ]);
   });
 
@@ -138,7 +236,7 @@ describe("the GitOps workflows", () => {
     expect(commands).toEqual([
       { file: "ownership-deploy.yml", command: "up --yes --skip-preview --refresh", stack: "prod" },
       { file: "ownership-drift.yml", command: "refresh --preview-only --expect-no-changes --diff", stack: "prod" },
-      { file: "ownership-preview.yml", command: "preview --refresh --diff", stack: "prod" },
+      { file: "ownership-preview.yml", command: "preview --refresh --diff --policy-pack examples/policy-pack", stack: "prod" },
     ]);
   });
 });
