@@ -11,7 +11,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../scripts/c1-emulator";
 import { createConsumerProject, packRepo } from "../support/consumer-project";
-import { type DynamicType, FIXTURES, LEGACY_ENTRIES, providerTextRequiring, STATE_ENTRIES } from "../support/state-contract";
+import { readmeProviderBytes } from "../support/readme";
+import { type DynamicType, FIXTURES, LEGACY_ENTRIES, providerTextRequiring, STATE_ENTRIES, STATED_SIZE_MARGIN_BYTES } from "../support/state-contract";
 import { startTestEmulator } from "../support/provider-fixture";
 import { E2eStack, emulatorStackConfig } from "./harness";
 
@@ -69,6 +70,17 @@ describe("the state contract of the installed package", () => {
       const type = resource.type as DynamicType;
       expect(resource.outputs?.__provider).toBe(providerTextRequiring(STATE_ENTRIES[type]));
       expect(resource.inputs?.__provider).toBe(providerTextRequiring(STATE_ENTRIES[type]));
+    }
+    // Each is about the size the README states.
+    const stated = await readmeProviderBytes();
+    for (const resource of resources) {
+      const bytes = Buffer.byteLength(String(resource.outputs?.__provider));
+      console.log(`__provider bytes (${resource.type}): ${bytes}`);
+      for (const figure of stated) {
+        expect(Math.abs(bytes - figure), `the README states ${figure} bytes per resource, ${resource.type} has ${bytes}`).toBeLessThanOrEqual(
+          STATED_SIZE_MARGIN_BYTES,
+        );
+      }
     }
   });
 

@@ -23,6 +23,9 @@ export const FIXTURES = {
 
 export type DynamicType = keyof typeof STATE_ENTRIES;
 
+/** How far a measured `__provider` may be from a size the README states before the README is wrong. */
+export const STATED_SIZE_MARGIN_BYTES = 10;
+
 /** The whole `__provider` text the SDK writes for a provider that is one module of an installed package. */
 export function providerTextRequiring(specifier: string): string {
   return [
