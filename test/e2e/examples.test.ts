@@ -87,11 +87,14 @@ describe("the gitops workflows' pulumi commands on the root stack", () => {
   let scratch: string;
   const outputs: string[] = [];
 
-  /** Runs the job's "Get an OIDC token for C1" step as GitHub would; returns what it put in GITHUB_ENV. */
+  /**
+   * Runs the job's "Get an OIDC token for C1" step as GitHub would; returns its outputs, which the
+   * steps that run pulumi take as env vars of the same names (test/examples/gitops checks that).
+   */
   async function runOidcStep(workflow: Workflow): Promise<Record<string, string>> {
     const [job] = Object.values(workflow.jobs);
-    const githubEnv = path.join(scratch, `github-env-${randomBytes(4).toString("hex")}`);
-    await writeFile(githubEnv, "");
+    const githubOutput = path.join(scratch, `github-output-${randomBytes(4).toString("hex")}`);
+    await writeFile(githubOutput, "");
     const result = await runProcess("bash", ["--noprofile", "--norc", "-eo", "pipefail"], {
       cwd: ROOT_STACK_DIR,
       input: oidcTokenStep(job!).run,
@@ -100,11 +103,11 @@ describe("the gitops workflows' pulumi commands on the root stack", () => {
         CONDUCTORONE_CLIENT_ID: clientId,
         ACTIONS_ID_TOKEN_REQUEST_URL: github.url,
         ACTIONS_ID_TOKEN_REQUEST_TOKEN: github.requestToken,
-        GITHUB_ENV: githubEnv,
+        GITHUB_OUTPUT: githubOutput,
       },
     });
     expect(result.code, result.stderr).toBe(0);
-    const lines = (await readFile(githubEnv, "utf8")).split("\n").filter(Boolean);
+    const lines = (await readFile(githubOutput, "utf8")).split("\n").filter(Boolean);
     return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
   }
 
@@ -152,7 +155,7 @@ describe("the gitops workflows' pulumi commands on the root stack", () => {
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  it("the OIDC step asks GitHub for a token for the C1 tenant and hands it on in GITHUB_ENV", async () => {
+  it("the OIDC step asks GitHub for a token for the C1 tenant and hands it on as a step output", async () => {
     const env = await runOidcStep(workflowNamed(workflows, "ownership-preview.yml"));
     expect(github.audiences.at(-1)).toBe("emulator.conductor.one"); // the host of the client id
     expect(env).toEqual({ CONDUCTORONE_OIDC_TOKEN: github.issued.at(-1) });
@@ -179,7 +182,7 @@ describe("the gitops workflows' pulumi commands on the root stack", () => {
       const result = await runWorkflow("ownership-deploy.yml");
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/\+ 6 created/);
-      expect(emulator.store.listOwners()).toHaveLength(6);
+      expect(emulator.store.listOwners()).toHaveLength(10); // 2 owners in each of the 5 roles
     },
     STEP_TIMEOUT,
   );

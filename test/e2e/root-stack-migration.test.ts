@@ -48,8 +48,9 @@ describe("moving a populated root stack from one resource per owner to one per r
     async () => {
       const result = await before.stack.up(before.recording());
       expect(result.summary.result).toBe("succeeded");
-      expect(await resourceNames(before, OWNER_TYPE)).toHaveLength(6);
-      expect(c1Owners()).toHaveLength(6);
+      // The demo document's 10 owners: 2 in each of its 5 roles.
+      expect(await resourceNames(before, OWNER_TYPE)).toHaveLength(10);
+      expect(c1Owners()).toHaveLength(10);
     },
     STEP_TIMEOUT,
   );
@@ -108,7 +109,7 @@ describe("moving a populated root stack from one resource per owner to one per r
         const writes = second.emulator.requests.slice(since).filter((entry) => entry.kind === "api" && entry.method !== "GET");
         expect(writes.map((entry) => `${entry.method} ${entry.path.split("/").pop()}`)).toEqual(["DELETE u-bob"]);
         expect(second.emulator.store.hasOwner("app-payroll", "conn-okta", "owner", "u-bob")).toBe(false);
-        expect(second.emulator.store.listOwners()).toHaveLength(5);
+        expect(second.emulator.store.listOwners()).toHaveLength(9);
       } finally {
         await (moved ?? second.e2e).dispose();
         await second.emulator.close();

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../scripts/c1-emulator";
-import { startTestEmulator } from "../support/provider-fixture";
+import { emulatorServerEnv, startTestEmulator } from "../support/provider-fixture";
+import { readmeCommandsRunIn } from "../support/readme";
 import { readDemoDocument, ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
 import { type E2eStack, runProcess, startEmulatorStack, type ProcessResult } from "./harness";
 
@@ -33,9 +34,13 @@ const DEMO_OWNERS = [
   key("app-payroll", "conn-okta", "owner", "u-alice"),
   key("app-payroll", "conn-okta", "owner", "u-bob"),
   key("app-payroll", "conn-okta", "admin", "u-carol"),
+  key("app-payroll", "conn-okta", "admin", "u-erin"),
   key("app-payroll", "conn-workday", "owner", "u-carol"),
+  key("app-payroll", "conn-workday", "owner", "u-alice"),
   key("app-github", "conn-github", "owner", "u-dave"),
+  key("app-github", "conn-github", "owner", "u-alice"),
   key("app-github", "conn-github", "admin", "u-erin"),
+  key("app-github", "conn-github", "admin", "u-bob"),
 ];
 
 let emulator: C1Emulator;
@@ -85,13 +90,13 @@ describe("the root stack", () => {
   it("outputs what is owned: per app and connector, role -> the owners' emails", async () => {
     const outputs = await e2e.stack.outputs();
     expect(outputs.ownership.value).toEqual({
-      "app-github": { "conn-github": { admin: ["erin@example.com"], owner: ["dave@example.com"] } },
+      "app-github": { "conn-github": { admin: ["bob@example.com", "erin@example.com"], owner: ["alice@example.com", "dave@example.com"] } },
       "app-payroll": {
-        "conn-okta": { admin: ["carol@example.com"], owner: ["alice@example.com", "bob@example.com"] },
-        "conn-workday": { owner: ["carol@example.com"] },
+        "conn-okta": { admin: ["carol@example.com", "erin@example.com"], owner: ["alice@example.com", "bob@example.com"] },
+        "conn-workday": { owner: ["alice@example.com", "carol@example.com"] },
       },
     });
-    expect(outputs.ownerCount.value).toBe(6);
+    expect(outputs.ownerCount.value).toBe(DEMO_OWNERS.length);
   });
 
   it(
@@ -99,10 +104,10 @@ describe("the root stack", () => {
     async () => {
       await writeOwnershipDocument(e2e, {
         "app-payroll": {
-          "conn-workday": { owner: { users: ["u-carol"], exclusive: false } },
-          "conn-okta": { admin: { users: ["u-carol"] }, owner: ["u-bob", "u-alice"] },
+          "conn-workday": { owner: { users: ["u-alice", "u-carol"], exclusive: false } },
+          "conn-okta": { admin: { users: ["u-erin", "u-carol"] }, owner: ["u-bob", "u-alice"] },
         },
-        "app-github": { "conn-github": { admin: ["u-erin"], owner: ["u-dave"] } },
+        "app-github": { "conn-github": { admin: ["u-bob", "u-erin"], owner: ["u-alice", "u-dave"] } },
       });
       expect(await previewSteps()).toEqual([]);
     },
@@ -128,8 +133,8 @@ describe("the root stack", () => {
     "a removed user is one update of its role and one DELETE",
     async () => {
       await writeOwnershipDocument(e2e, {
-        "app-payroll": { "conn-okta": { owner: ["u-alice", "u-dave"], admin: ["u-carol"] }, "conn-workday": { owner: ["u-carol"] } },
-        "app-github": { "conn-github": { owner: ["u-dave"], admin: ["u-erin"] } },
+        "app-payroll": { "conn-okta": { owner: ["u-alice", "u-dave"], admin: ["u-carol", "u-erin"] }, "conn-workday": { owner: ["u-carol", "u-alice"] } },
+        "app-github": { "conn-github": { owner: ["u-dave", "u-alice"], admin: ["u-erin", "u-bob"] } },
       });
       expect(await previewSteps()).toEqual(["update app-payroll/conn-okta/owner"]);
       const since = emulator.requests.length;
@@ -137,7 +142,7 @@ describe("the root stack", () => {
       expect(result.summary.resourceChanges).toEqual({ update: 1, same: DEMO_ROLES.length });
       expect(writesSince(since)).toEqual(["DELETE u-bob"]);
       expect(emulator.store.hasOwner("app-payroll", "conn-okta", "owner", "u-bob")).toBe(false);
-      expect(emulator.store.listOwners()).toHaveLength(6);
+      expect(emulator.store.listOwners()).toHaveLength(DEMO_OWNERS.length);
     },
     STEP_TIMEOUT,
   );
@@ -204,7 +209,7 @@ describe("the root stack", () => {
     "a role switched to exclusive is an in-place update of its resource that removes owners added outside the document",
     async () => {
       const document = (await readDemoDocument()) as Record<string, Record<string, Record<string, unknown>>>;
-      document["app-github"]["conn-github"].owner = { users: ["u-dave"], exclusive: true };
+      document["app-github"]["conn-github"].owner = { users: ["u-dave", "u-alice"], exclusive: true };
       await writeOwnershipDocument(e2e, document);
       expect(await previewSteps()).toEqual(["update app-github/conn-github/owner"]);
       await e2e.stack.up(e2e.recording());
@@ -214,9 +219,9 @@ describe("the root stack", () => {
       emulator.store.addOwner("app-github", "conn-github", "owner", "u-erin");
       expect(await previewSteps({ refresh: true })).toEqual(["update app-github/conn-github/owner"]);
       await e2e.stack.up({ ...e2e.recording(), refresh: true });
-      expect(emulator.store.listOwners({ appId: "app-github", connectorId: "conn-github", roleSlug: "owner" })).toEqual([
-        key("app-github", "conn-github", "owner", "u-dave"),
-      ]);
+      expect(sortKeys(emulator.store.listOwners({ appId: "app-github", connectorId: "conn-github", roleSlug: "owner" }))).toEqual(
+        sortKeys([key("app-github", "conn-github", "owner", "u-alice"), key("app-github", "conn-github", "owner", "u-dave")]),
+      );
     },
     STEP_TIMEOUT,
   );
@@ -232,34 +237,26 @@ describe("the root stack", () => {
   );
 });
 
-/**
- * The README's walk through the committed demo stack, command for command (keep the two in step).
- * The emulator's `export` lines are the environment; state goes to a temp backend, not .pulumi-state.
- */
-const README_DEMO_COMMANDS = [
-  "npm run pulumi -- stack select --create demo",
-  "npm run pulumi -- up --yes --stack demo",
-  "npm run pulumi -- stack output ownership --stack demo",
-  `curl -sS -X DELETE "$CONDUCTORONE_SERVER_URL/_emulator/owners" -d '{"appId":"app-payroll","connectorId":"conn-okta","roleSlug":"owner","userId":"u-bob"}'`,
-  "npm run pulumi -- refresh --preview-only --expect-no-changes --stack demo",
-  "npm run pulumi -- up --yes --refresh --stack demo",
-  "npm run pulumi -- destroy --yes --stack demo",
-  "npm run pulumi -- stack rm --yes --preserve-config demo",
-];
-
 /** Runs one shell command line in the repo root. */
 function runLine(line: string, env: NodeJS.ProcessEnv): Promise<ProcessResult> {
   return runProcess("bash", ["-c", line], { cwd: ROOT_STACK_DIR, env });
 }
 
+/**
+ * The README's walk through the committed demo stack, command for command: the commands are read
+ * from the README's block that names this file. The emulator's `export` lines are the
+ * environment; state goes to a temp backend, not .pulumi-state.
+ */
 describe("the demo stack, as the README walks through it", () => {
   const demoFile = path.join(ROOT_STACK_DIR, "Pulumi.demo.yaml");
   let emulator: C1Emulator;
   let env: NodeJS.ProcessEnv;
   let backendDir: string;
   let demoText: string;
+  let commands: string[];
 
   beforeAll(async () => {
+    commands = await readmeCommandsRunIn("test/e2e/root-stack.test.ts");
     let clientId: string;
     let clientSecret: string;
     ({ emulator, clientId, clientSecret } = await startTestEmulator());
@@ -270,8 +267,12 @@ describe("the demo stack, as the README walks through it", () => {
     env = {
       ...Object.fromEntries(outer),
       PULUMI_BACKEND_URL: `file://${backendDir}`,
+      // A throwaway backend, not the repo's demo one: `npm run pulumi` runs there with the empty
+      // passphrase (the committed file's encryptionsalt) only when told to.
+      PULUMI_CONFIG_PASSPHRASE: "",
+      PULUMI_CONDUCTORONE_ALLOW_NO_PASSPHRASE: "1",
       // What `npm run emulator` prints as export lines.
-      CONDUCTORONE_SERVER_URL: emulator.url,
+      ...emulatorServerEnv(emulator),
       CONDUCTORONE_CLIENT_ID: clientId,
       CONDUCTORONE_CLIENT_SECRET: clientSecret,
     };
@@ -287,23 +288,28 @@ describe("the demo stack, as the README walks through it", () => {
   it(
     "goes from up through drift and repair to destroy, leaving Pulumi.demo.yaml as committed",
     async () => {
+      // The walk must show the drift check failing and the repair after it.
+      const driftCheck = commands.findIndex((line) => line.includes("refresh --preview-only --expect-no-changes"));
+      const repair = commands.findIndex((line) => line.includes("up --yes --refresh"));
+      expect(driftCheck, commands.join("\n")).toBeGreaterThan(0);
+      expect(repair, commands.join("\n")).toBeGreaterThan(driftCheck);
       const results: ProcessResult[] = [];
-      for (const line of README_DEMO_COMMANDS) {
+      for (const line of commands) {
         const result = await runLine(line, env);
         results.push(result);
         if (line.includes("stack output")) expect(result.stdout).toContain("alice@example.com");
-        if (line.startsWith("npm run pulumi -- up --yes --stack")) expect(emulator.store.listOwners()).toHaveLength(6);
-        if (line.startsWith("curl")) expect(emulator.store.listOwners()).toHaveLength(5);
+        if (line.startsWith("npm run pulumi -- up --yes --stack")) expect(emulator.store.listOwners()).toHaveLength(DEMO_OWNERS.length);
+        if (line.startsWith("curl")) expect(emulator.store.listOwners()).toHaveLength(DEMO_OWNERS.length - 1);
       }
       const codes = results.map((result) => result.code);
       const output = (index: number) => results[index]!.stdout + results[index]!.stderr;
       // Everything succeeds except the drift check, which exits non-zero on the removed owner.
       expect(
-        codes.map((code, index) => (index === 4 ? code !== 0 : code === 0)),
-        results.map((r, i) => `${README_DEMO_COMMANDS[i]}\n${r.stdout}${r.stderr}`).join("\n"),
-      ).toEqual(README_DEMO_COMMANDS.map(() => true));
-      expect(output(4)).toContain("app-payroll/conn-okta/owner");
-      expect(output(5)).toMatch(/~ 1 updated/);
+        codes.map((code, index) => (index === driftCheck ? code !== 0 : code === 0)),
+        results.map((r, i) => `${commands[i]}\n${r.stdout}${r.stderr}`).join("\n"),
+      ).toEqual(commands.map(() => true));
+      expect(output(driftCheck)).toContain("app-payroll/conn-okta/owner");
+      expect(output(repair)).toMatch(/~ 1 updated/);
       expect(emulator.store.listOwners()).toEqual([]);
       expect(await readFile(demoFile, "utf8")).toBe(demoText);
     },
