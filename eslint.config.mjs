@@ -13,8 +13,26 @@ const C1_LAYER_BOUNDARY = {
 
 /** provider/model/ is pure: the SDK's types are fine, its runtime is not. */
 const MODEL_LAYER_BOUNDARY = {
-  paths: [{ name: "@pulumi/pulumi", allowTypeImports: true, message: "provider/model/ is pure; import only types from @pulumi/pulumi." }],
+  paths: [
+    { name: "@pulumi/pulumi", allowTypeImports: true, message: "provider/model/ is pure; import only types from @pulumi/pulumi." },
+    { name: "@pulumi/policy", message: "Only provider/policy/ may import @pulumi/policy: programs must not need it." },
+  ],
   patterns: [{ group: ["../dynamic", "../dynamic/*", "../resources", "../resources/*", "../index"], message: "provider/model/ is shared by both processes." }],
+};
+
+/** `@pulumi/policy` is an optional peer dependency: only the policy entry (provider/policy/) may use it. */
+const POLICY_SDK_BOUNDARY = {
+  paths: [{ name: "@pulumi/policy", message: "Only provider/policy/ may import @pulumi/policy: programs must not need it." }],
+};
+
+/** provider/policy/ runs in the policy-pack process: it reads state, never the provider or C1. */
+const POLICY_LAYER_BOUNDARY = {
+  patterns: [
+    {
+      group: ["../c1", "../c1/*", "../dynamic", "../dynamic/*", "../resources", "../resources/*", "../index"],
+      message: "provider/policy/ runs in the policy-pack process: it may use provider/model/, never C1 or the provider.",
+    },
+  ],
 };
 
 export default tseslint.config(
@@ -55,5 +73,14 @@ export default tseslint.config(
   {
     files: ["provider/model/**/*.ts"],
     rules: { "@typescript-eslint/no-restricted-imports": ["error", MODEL_LAYER_BOUNDARY] },
+  },
+  {
+    files: ["provider/**/*.ts"],
+    ignores: ["provider/policy/**", "provider/c1/**", "provider/model/**"],
+    rules: { "@typescript-eslint/no-restricted-imports": ["error", POLICY_SDK_BOUNDARY] },
+  },
+  {
+    files: ["provider/policy/**/*.ts"],
+    rules: { "@typescript-eslint/no-restricted-imports": ["error", POLICY_LAYER_BOUNDARY] },
   },
 );

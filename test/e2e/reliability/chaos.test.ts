@@ -217,6 +217,24 @@ function usersMet409(statuses: Map<string, number[]>): string[] {
 }
 
 /** What must hold after every `up`: one set, and no owner created twice or deleted on the way. */
+/** Runs one CLI operation under a fault plan, with no rerun: it must succeed, every injected fault logged. */
+async function runUnderPlan(plan: PlannedFault[], operation: () => Promise<CliRun>): Promise<{ run: CliRun; used: PlannedFault[]; since: number }> {
+  const since = lastSeq(emulator);
+  const installed = installFaultPlan(emulator, plan);
+  let run: CliRun;
+  let used: PlannedFault[];
+  try {
+    run = await operation();
+    used = installed.used();
+  } finally {
+    installed.remove();
+  }
+  // No rerun: no call met more faults than the provider retries.
+  expect(run.code, run.stdout.slice(-4000)).toBe(0);
+  await allInjectedFaultsLogged(since, used.length);
+  return { run, used, since };
+}
+
 async function expectUpConverged(since: number): Promise<Agreement> {
   const agreement = await checkAgreement(stack, emulator, declared);
   expect(agreement).toMatchObject({
@@ -245,19 +263,7 @@ describe.sequential(`chaos: ${OWNER_COUNT} owners at a ${RATE * 100}% fault rate
         const plan = planFaults(upCalls, planOptions(seed));
         expectPlanExercisesEveryKind(plan);
         await useShortTimeout(true);
-        const since = lastSeq(emulator);
-        const installed = installFaultPlan(emulator, plan);
-        let run: CliRun;
-        let used: PlannedFault[];
-        try {
-          run = await stack.up();
-          used = installed.used();
-        } finally {
-          installed.remove();
-        }
-        // No rerun: no call met more faults than the provider retries.
-        expect(run.code, run.stdout.slice(-4000)).toBe(0);
-        await allInjectedFaultsLogged(since, used.length);
+        const { run, used, since } = await runUnderPlan(plan, () => stack.up());
 
         const entries = requestsSince(emulator, since);
         const agreement = await expectUpConverged(since);
@@ -299,18 +305,7 @@ describe.sequential(`chaos: ${OWNER_COUNT} owners at a ${RATE * 100}% fault rate
         const plan = planFaults(destroyCalls, planOptions(seed + 1000));
         expectPlanExercisesEveryKind(plan);
         await useShortTimeout(false);
-        const since = lastSeq(emulator);
-        const installed = installFaultPlan(emulator, plan);
-        let run: CliRun;
-        let used: PlannedFault[];
-        try {
-          run = await stack.destroy();
-          used = installed.used();
-        } finally {
-          installed.remove();
-        }
-        expect(run.code, run.stdout.slice(-4000)).toBe(0);
-        await allInjectedFaultsLogged(since, used.length);
+        const { run, used, since } = await runUnderPlan(plan, () => stack.destroy());
 
         const entries = requestsSince(emulator, since);
         expect(used).toEqual(plan);
