@@ -3,30 +3,11 @@
  * fields a person needs. None of them ever holds a request config, a header, a token, a secret
  * or a raw AxiosError: messages and fields are built from safe values only.
  */
+import { toPrintableText } from "../util/printable-text";
 
 /** Stable codes for every error this package throws. */
 export type C1ErrorCode =
   "C1_API_ERROR" | "C1_NETWORK_ERROR" | "C1_INVALID_RESPONSE" | "C1_AUTH_ERROR" | "C1_SETTINGS_ERROR" | "C1_INVALID_INPUT" | "C1_INVALID_ID";
-
-// Terminal escape sequences (CSI such as colours and cursor moves, OSC such as window titles and
-// hyperlinks, short escapes such as a reset), then any other control character, then the
-// bidirectional overrides that reorder what a reader sees. Matching them is the point.
-// eslint-disable-next-line no-control-regex
-const TERMINAL_ESCAPE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[ -/]*[0-~]|\u009b[0-?]*[ -/]*[@-~]/g;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-const BIDI_CONTROL = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/**
- * Makes text safe to print in a terminal or a log: escape sequences and bidirectional overrides
- * are removed, other control characters (newlines too) become spaces, lone surrogates become
- * U+FFFD. Every error message of this package goes through it, since parts of them (C1's error
- * messages, status texts, ids) come from the server.
- */
-export function toPrintableText(text: string): string {
-  return text.replace(TERMINAL_ESCAPE, "").replace(CONTROL_CHARACTER, " ").replace(BIDI_CONTROL, "").replace(LONE_SURROGATE, "\ufffd");
-}
 
 /** Base class of every error thrown by this package. */
 export class C1Error extends Error {

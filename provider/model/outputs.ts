@@ -1,3 +1,4 @@
+import { toPrintableText } from "../util/printable-text";
 import type { OwnerKey, OwnerRole } from "./owner-key";
 
 // What both resources record in state. Outputs written by older versions must still read correctly.
@@ -56,13 +57,15 @@ export function toOwnerUser(user: unknown): OwnerUser | undefined {
   const source = user as Record<string, unknown>;
   if (typeof source.id !== "string" || source.id === "") return undefined;
   const result: OwnerUser = { id: source.id };
+  // The CLI prints these in diffs and drift reports: no terminal escapes or control characters
+  // from C1 reach the reader's terminal. The id is left as C1 sent it: it is a key, checked apart.
   for (const field of USER_STRING_FIELDS) {
     const value = source[field];
-    if (typeof value === "string" && value !== "") result[field] = value;
+    if (typeof value === "string" && value !== "") result[field] = toPrintableText(value);
   }
   for (const field of USER_LIST_FIELDS) {
     const value = source[field];
-    if (Array.isArray(value)) result[field] = value.filter((item): item is string => typeof item === "string");
+    if (Array.isArray(value)) result[field] = value.filter((item): item is string => typeof item === "string").map(toPrintableText);
   }
   return result;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { C1ApiError, C1InvalidResponseError, toPrintableText } from "../../../provider/c1/errors";
+import { C1ApiError, C1InvalidResponseError } from "../../../provider/c1/errors";
+import { toPrintableText } from "../../../provider/util/printable-text";
 
 const ESC = "\u001b";
 

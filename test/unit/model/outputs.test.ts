@@ -86,6 +86,16 @@ describe("the owning user in outputs", () => {
     expect(user).toStrictEqual({ id: "u-alice", emails: ["a@example.com", "b@example.com"], directoryIds: [] });
   });
 
+  it("records no terminal escapes or control characters from C1, which the CLI would print in a diff", () => {
+    const user = toOwnerUser({
+      id: "u-alice",
+      displayName: "Alice \u001b[2J\u001b]0;owned\u0007Smith",
+      email: "alice@example.com\u202e",
+      emails: ["a@example.com\r\nFAKE LINE"],
+    });
+    expect(user).toStrictEqual({ id: "u-alice", displayName: "Alice Smith", email: "alice@example.com", emails: ["a@example.com  FAKE LINE"] });
+  });
+
   const notUsers: Array<[label: string, user: unknown]> = [
     ["undefined", undefined],
     ["null", null],
