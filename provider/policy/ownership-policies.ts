@@ -19,9 +19,28 @@ import {
 } from "./policy-config";
 import { disallowedOwnerMessage, inactiveOwnerMessage, understaffedRoleMessage } from "./violation-messages";
 
-/** The owner views of a stack, and this policy's settings: the pack config file over `base`. */
-function prepare<P extends PolicyName>(name: P, args: StackValidationArgs, base: ResolvedPolicyConfig[P]) {
-  return { views: readOwnerResources(args.resources), settings: resolvePolicySettings(name, args.getConfig(), base) };
+type OwnerViews = ReturnType<typeof readOwnerResources>;
+type PolicySettings<P extends PolicyName> = ResolvedPolicyConfig[P];
+
+/**
+ * One stack policy: its enforcement level and config schema from `resolved`, and a check that gets
+ * the stack's owner views and this policy's settings (the pack config file over `resolved`).
+ */
+function stackPolicy<P extends PolicyName>(
+  name: P,
+  description: string,
+  resolved: ResolvedPolicyConfig,
+  schemas: ReturnType<typeof policyConfigSchemas>,
+  check: (views: OwnerViews, settings: PolicySettings<P>, reportViolation: ReportViolation) => void,
+): StackValidationPolicy {
+  return {
+    name,
+    description,
+    enforcementLevel: resolved[name].enforcementLevel,
+    configSchema: schemas[name],
+    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) =>
+      check(readOwnerResources(args.resources), resolvePolicySettings(name, args.getConfig(), resolved[name]), reportViolation),
+  };
 }
 
 /**
@@ -39,37 +58,34 @@ export function ownershipPolicies(config: OwnershipPolicyConfig = {}): StackVali
   const resolved = resolvePolicyConfig(config);
   const schemas = policyConfigSchemas(resolved);
   return [
-    {
-      name: POLICY_NAMES.minimumOwners,
-      description: "Every connector role has at least the minimum number of owners, counted across the stack.",
-      enforcementLevel: resolved[POLICY_NAMES.minimumOwners].enforcementLevel,
-      configSchema: schemas[POLICY_NAMES.minimumOwners],
-      validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const { views, settings } = prepare(POLICY_NAMES.minimumOwners, args, resolved[POLICY_NAMES.minimumOwners]);
+    stackPolicy(
+      POLICY_NAMES.minimumOwners,
+      "Every connector role has at least the minimum number of owners, counted across the stack.",
+      resolved,
+      schemas,
+      (views, settings, reportViolation) => {
         for (const role of findUnderstaffedRoles(countOwnersByRole(views), (roleSlug) => minimumOwnersFor(settings, roleSlug))) {
           reportViolation(understaffedRoleMessage(role), role.resources[0]?.urn);
         }
       },
-    },
-    {
-      name: POLICY_NAMES.activeOwners,
-      description: "Every owner is an active (ENABLED) C1 user, as the last create or refresh recorded.",
-      enforcementLevel: resolved[POLICY_NAMES.activeOwners].enforcementLevel,
-      configSchema: schemas[POLICY_NAMES.activeOwners],
-      validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const { views } = prepare(POLICY_NAMES.activeOwners, args, resolved[POLICY_NAMES.activeOwners]);
+    ),
+    stackPolicy(
+      POLICY_NAMES.activeOwners,
+      "Every owner is an active (ENABLED) C1 user, as the last create or refresh recorded.",
+      resolved,
+      schemas,
+      (views, _settings, reportViolation) => {
         for (const owner of findInactiveOwners(listDeclaredOwners(views))) reportViolation(inactiveOwnerMessage(owner), owner.urn);
       },
-    },
-    {
-      name: POLICY_NAMES.allowedOwners,
-      description: "Owners come from the allowed email domains and are not on the deny list.",
-      enforcementLevel: resolved[POLICY_NAMES.allowedOwners].enforcementLevel,
-      configSchema: schemas[POLICY_NAMES.allowedOwners],
-      validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const { views, settings } = prepare(POLICY_NAMES.allowedOwners, args, resolved[POLICY_NAMES.allowedOwners]);
+    ),
+    stackPolicy(
+      POLICY_NAMES.allowedOwners,
+      "Owners come from the allowed email domains and are not on the deny list.",
+      resolved,
+      schemas,
+      (views, settings, reportViolation) => {
         for (const owner of findDisallowedOwners(listDeclaredOwners(views), settings)) reportViolation(disallowedOwnerMessage(owner), owner.urn);
       },
-    },
+    ),
   ];
 }
