@@ -41,6 +41,8 @@ for (const sdkVersion of SDK_VERSIONS) {
       return projectDir;
     },
     setupTimeoutMs: 240_000,
+    // As users run it: ts-node type-checks their program against the package's declarations.
+    typeCheck: true,
     afterUp: (lifecycle) => {
       it("serializes a provider that requires the installed package instead of inlining its code", async () => {
         const { e2e, programDir } = lifecycle;

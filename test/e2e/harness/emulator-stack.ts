@@ -7,7 +7,7 @@ import { E2eStack } from "./stack";
 export interface EmulatorStackOptions {
   programDir: string;
   /** See {@link E2eStack.create}. */
-  transpileOnly?: boolean;
+  typeCheck?: boolean;
   emulator?: C1EmulatorOptions;
 }
 
@@ -21,7 +21,7 @@ export async function startEmulatorStack(options: EmulatorStackOptions) {
   try {
     const e2e = await E2eStack.create({
       programDir: options.programDir,
-      transpileOnly: options.transpileOnly,
+      typeCheck: options.typeCheck,
       config: emulatorStackConfig(emulator.url, { clientId, clientSecret }),
     });
     return { emulator, clientId, clientSecret, e2e };

@@ -172,7 +172,6 @@ async function expectNothingChanged(): Promise<void> {
 beforeAll(async () => {
   ({ emulator, e2e: stack } = await startEmulatorStack({
     programDir: PROGRAMS.reliability,
-    transpileOnly: true,
     emulator: { rejectedRoleSlugs: ["superowner"] },
   }));
   await stack.setOwners([anchor]);

@@ -128,7 +128,7 @@ function expectPlanExercisesEveryKind(plan: PlannedFault[]): void {
 }
 
 beforeAll(async () => {
-  ({ emulator, e2e: stack } = await startEmulatorStack({ programDir: PROGRAMS.reliability, transpileOnly: true }));
+  ({ emulator, e2e: stack } = await startEmulatorStack({ programDir: PROGRAMS.reliability }));
   for (let index = 0; index < OWNER_COUNT; index++) {
     const number = String(index).padStart(3, "0");
     emulator.store.addUser({ id: `u-load-${number}`, displayName: `Load ${number}` });

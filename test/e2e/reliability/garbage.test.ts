@@ -65,7 +65,7 @@ let emulator: C1Emulator;
 let stack: E2eStack;
 
 beforeAll(async () => {
-  ({ emulator, e2e: stack } = await startEmulatorStack({ programDir: PROGRAMS.reliability, transpileOnly: true }));
+  ({ emulator, e2e: stack } = await startEmulatorStack({ programDir: PROGRAMS.reliability }));
   await stack.setOwners([anchor]);
   const first = await stack.up();
   if (first.code !== 0) throw new Error(`the anchor owner could not be created:\n${first.stdout}`);

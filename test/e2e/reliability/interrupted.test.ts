@@ -49,7 +49,6 @@ function owners(prefix: string): DeclaredOwner[] {
 async function newStack(declared: DeclaredOwner[]): Promise<E2eStack> {
   const stack = await E2eStack.create({
     programDir: PROGRAMS.reliability,
-    transpileOnly: true,
     config: emulatorStackConfig(emulator.url, { clientId, clientSecret }),
   });
   stacks.push(stack);

@@ -124,7 +124,6 @@ describe.sequential("secrets at -v=11 --logflow --debug, with the engine's log o
       async () => {
         const stack = await E2eStack.create({
           programDir: PROGRAMS.reliability,
-          transpileOnly: true,
           config: emulatorStackConfig(emulator.url, { clientId, clientSecret }),
         });
         try {
@@ -175,7 +174,6 @@ describe.sequential("secrets at -v=11 --logflow --debug, with the engine's log o
       async () => {
         const stack = await E2eStack.create({
           programDir: PROGRAMS.reliability,
-          transpileOnly: true,
           // Only the retry tuning: the server URL and the credentials come from env.
           config: emulatorStackConfig(),
           env: { ...emulatorServerEnv(emulator), CONDUCTORONE_CLIENT_ID: clientId, CONDUCTORONE_CLIENT_SECRET: clientSecret },

@@ -99,7 +99,7 @@ beforeAll(async () => {
     emulator.store.addUser({ id: owner.userId });
   }
   const { clientId, clientSecret } = emulator.createClient("skip-checkpoints");
-  e2e = await E2eStack.create({ programDir: ROOT_STACK_DIR, transpileOnly: true, config: emulatorStackConfig(emulator.url, { clientId, clientSecret }) });
+  e2e = await E2eStack.create({ programDir: ROOT_STACK_DIR, config: emulatorStackConfig(emulator.url, { clientId, clientSecret }) });
   await writeOwnershipDocument(e2e, document);
 }, RUN_TIMEOUT_MS);
 

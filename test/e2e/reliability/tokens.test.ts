@@ -46,7 +46,7 @@ async function snapshot() {
 }
 
 beforeAll(async () => {
-  ({ emulator, clientId, clientSecret, e2e: stack } = await startEmulatorStack({ programDir: PROGRAMS.reliability, transpileOnly: true }));
+  ({ emulator, clientId, clientSecret, e2e: stack } = await startEmulatorStack({ programDir: PROGRAMS.reliability }));
   for (let index = 0; index < OWNER_COUNT + 4; index++) emulator.store.addUser({ id: `u-tok-${String(index).padStart(2, "0")}` });
 });
 

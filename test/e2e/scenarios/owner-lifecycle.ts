@@ -33,6 +33,8 @@ export interface OwnerLifecycleOptions {
   setup: () => Promise<string>;
   /** How long preparing the program and the stack may take. */
   setupTimeoutMs?: number;
+  /** Type-check the program on every run (see `E2eStackOptions.typeCheck`). @default false */
+  typeCheck?: boolean;
   /** Registers tests of this program alone, run right after the first `up` (alice, bob and carol exist). */
   afterUp?: (lifecycle: OwnerLifecycle) => void;
   /** Registers tests of this program alone, run after the drift is repaired and before `destroy`. */
@@ -47,7 +49,7 @@ export function describeOwnerLifecycle(label: string, options: OwnerLifecycleOpt
 
     beforeAll(async () => {
       const programDir = await options.setup();
-      const { emulator, clientSecret, e2e } = await startEmulatorStack({ programDir });
+      const { emulator, clientSecret, e2e } = await startEmulatorStack({ programDir, typeCheck: options.typeCheck });
       Object.assign(lifecycle, { programDir, emulator, clientSecret, e2e });
       await e2e.setOwners([alice, bob, carol]);
     }, options.setupTimeoutMs);
