@@ -31,6 +31,11 @@
 # SHA-256 recorded there before it is installed: a mismatch fails and leaves nothing behind.
 #   scripts/ensure-toolchain.sh --verify-node FILE   checks FILE against that value, installs nothing
 #
+# One part alone (the test command builds the CLI in the background while npm installs):
+#   scripts/ensure-toolchain.sh --part node     Node.js only; exports only its PATH entry
+#   scripts/ensure-toolchain.sh --part pulumi   the Pulumi CLI and plugins only
+# Each part has its own lock, so a Node.js install never waits on a CLI build.
+#
 # Escape hatch: PULUMI_CONDUCTORONE_USE_SYSTEM_TOOLCHAIN=1 builds nothing and
 # only checks that `pulumi` and node >= 22 are already on PATH.
 set -euo pipefail
@@ -85,7 +90,18 @@ if [[ "${1:-}" == --verify-node ]]; then
   log "$2 is the pinned Node.js $node_pinned_version for $(node_arch)"
   exit 0
 fi
-(($# == 0)) || die "usage: $0 [--verify-node FILE]"
+usage="usage: $0 [--part node|pulumi | --verify-node FILE]"
+want_pulumi=1 want_node=1
+if [[ "${1:-}" == --part ]]; then
+  (($# == 2)) || die "$usage"
+  case "$2" in
+  node) want_pulumi=0 ;;
+  pulumi) want_node=0 ;;
+  *) die "$usage" ;;
+  esac
+  shift 2
+fi
+(($# == 0)) || die "$usage"
 
 if [[ "${PULUMI_CONDUCTORONE_USE_SYSTEM_TOOLCHAIN:-}" == 1 ]]; then
   command -v pulumi >/dev/null ||
@@ -219,18 +235,23 @@ install_node() {
   log "Node.js $version ready (SHA-256 verified)"
 }
 
-if ! pulumi_ready || { ((need_node)) && ! node_ready; }; then
-  # Cold path: serialise concurrent runs, then check again under the lock.
-  exec 9>"$cache_root/.lock"
+# Cold path: serialise concurrent runs of a part, then check again under its lock.
+lock() {
+  exec 9>"$cache_root/.lock-$1"
   if command -v flock >/dev/null; then
     flock 9
   fi
-  pulumi_ready || build_pulumi
-  if ((need_node)) && ! node_ready; then install_node; fi
+}
+if ((want_pulumi)) && ! pulumi_ready; then
+  (lock pulumi && { pulumi_ready || build_pulumi; })
+fi
+if ((want_node && need_node)) && ! node_ready; then
+  (lock node && { node_ready || install_node; })
 fi
 
-path_prefix=$(printf '%q' "$pulumi_dir/bin")
-if ((need_node)); then
-  path_prefix+=:$(printf '%q' "$node_bin_dir")
+path_prefix=()
+((want_pulumi)) && path_prefix+=("$(printf '%q' "$pulumi_dir/bin")")
+((want_node && need_node)) && path_prefix+=("$(printf '%q' "$node_bin_dir")")
+if ((${#path_prefix[@]})); then
+  echo "export PATH=$(IFS=:; echo "${path_prefix[*]}"):\"\$PATH\""
 fi
-echo "export PATH=$path_prefix:\"\$PATH\""

@@ -3,6 +3,7 @@
 #
 #   scripts/with-toolchain.sh pulumi preview
 #   scripts/with-toolchain.sh node my-automation-script.js
+#   scripts/with-toolchain.sh --part node npm ci   # Node.js only: never waits on a CLI build
 #
 # It makes sure the toolchain exists (progress goes to stderr), puts it first
 # on PATH and then execs CMD ARGS... with:
@@ -20,8 +21,13 @@
 # throwaway one (PULUMI_CONFIG_PASSPHRASE is then passed on as it is, even empty).
 set -euo pipefail
 
+toolchain_args=()
+if [[ "${1:-}" == --part ]]; then
+  toolchain_args=(--part "${2:-}")
+  shift 2 || true
+fi
 if (($# == 0)); then
-  echo "usage: $0 CMD [ARGS...]" >&2
+  echo "usage: $0 [--part node|pulumi] CMD [ARGS...]" >&2
   exit 2
 fi
 
@@ -55,7 +61,7 @@ EOF
 fi
 
 # Assign first so that a failure stops us (eval of a failed $(...) would not).
-exports=$("$script_dir/ensure-toolchain.sh")
+exports=$("$script_dir/ensure-toolchain.sh" "${toolchain_args[@]}")
 eval "$exports"
 
 export PULUMI_SKIP_UPDATE_CHECK=true
