@@ -61,7 +61,7 @@ EOF
 fi
 
 # Assign first so that a failure stops us (eval of a failed $(...) would not).
-exports=$("$script_dir/ensure-toolchain.sh" "${toolchain_args[@]}")
+exports=$("$script_dir/ensure-toolchain.sh" ${toolchain_args[@]+"${toolchain_args[@]}"}) # (bash 3.2-safe when empty)
 eval "$exports"
 
 export PULUMI_SKIP_UPDATE_CHECK=true
