@@ -167,4 +167,53 @@ describe("the pinned Node.js of ensure-toolchain.sh", () => {
       expect(readFileSync(npmLog, "utf8").trim().split("\n")).toHaveLength(3);
     });
   });
+
+  describe("one part alone (--part), as the test command starts the CLI build beside npm ci", () => {
+    let home: string;
+    let env: NodeJS.ProcessEnv;
+
+    beforeAll(() => {
+      // An empty cache: a whole run would have to build the Pulumi CLI here.
+      home = path.join(scratch, "parts-home");
+      mkdirSync(home);
+      const bin = path.join(scratch, "parts-bin");
+      mkdirSync(bin);
+      writeFileSync(path.join(bin, "npm"), FAKE_NPM);
+      chmodSync(path.join(bin, "npm"), 0o755);
+      env = {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        XDG_CACHE_HOME: home,
+        FAKE_NPM_LOG: path.join(scratch, "parts-npm.log"),
+        FAKE_NODE_SOURCE: pinnedNode,
+        PULUMI_CONDUCTORONE_PINNED_NODE: "1",
+      };
+    });
+
+    it("--part node installs Node.js alone and puts only it on PATH, building no CLI", () => {
+      const result = ensureToolchain(["--part", "node"], env);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).not.toContain("building the Pulumi toolchain");
+      const cacheRoot = path.join(home, "pulumi-conductorone");
+      expect(pathEntries(result.stdout)).toEqual([path.join(cacheRoot, `node-v${pin.version}`, "node_modules", `node-linux-${ARCH}`, "bin")]);
+      expect(readdirSync(cacheRoot).filter((name) => !name.startsWith(".lock-"))).toEqual([`node-v${pin.version}`]);
+    });
+
+    it("--part pulumi puts only the CLI on PATH, installing no Node.js", () => {
+      const cacheRoot = path.join(scratch, "parts-pulumi-home", "pulumi-conductorone");
+      mkdirSync(cacheRoot, { recursive: true });
+      symlinkSync(pulumiDir, path.join(cacheRoot, path.basename(pulumiDir)));
+      const result = ensureToolchain(["--part", "pulumi"], { ...env, XDG_CACHE_HOME: path.dirname(cacheRoot) });
+      expect(result.code, result.stderr).toBe(0);
+      expect(pathEntries(result.stdout)).toEqual([path.join(cacheRoot, path.basename(pulumiDir), "bin")]);
+      expect(readdirSync(cacheRoot).filter((name) => !name.startsWith(".lock-"))).toEqual([path.basename(pulumiDir)]);
+    });
+
+    it.each([{ args: ["--part"] }, { args: ["--part", "go"] }, { args: ["--part", "node", "extra"] }])("refuses $args with the usage", ({ args }) => {
+      const result = ensureToolchain(args, env);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("usage:");
+      expect(result.stdout).toBe("");
+    });
+  });
 });
