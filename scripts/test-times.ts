@@ -48,6 +48,15 @@ function totals(files: FileTimes[]) {
   };
 }
 
+/** One line of a report's totals. */
+function summaryOf(report: FileTimesReport): string {
+  const sum = totals(report.files);
+  return (
+    `${report.files.length} files, ${sum.tests} tests (${sum.failed} failed), ${sum.assertions} assertions; ` +
+    `files' time added up ${seconds(sum.ms)} s, run wall ${seconds(report.wallMs)} s (started ${report.startedAt})`
+  );
+}
+
 function render(header: string[], body: string[][], markdown: boolean): string {
   if (markdown) {
     const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
@@ -94,18 +103,8 @@ function main(argv: string[]): void {
   );
   console.log(render(header, body, values.markdown));
 
-  const now = totals(report.files);
-  console.log(
-    `\n${report.files.length} files, ${now.tests} tests (${now.failed} failed), ${now.assertions} assertions; ` +
-      `files' time added up ${seconds(now.ms)} s, run wall ${seconds(report.wallMs)} s (started ${report.startedAt})`,
-  );
-  if (against) {
-    const before = totals(against.files);
-    console.log(
-      `before: ${against.files.length} files, ${before.tests} tests, ${before.assertions} assertions; ` +
-        `files' time added up ${seconds(before.ms)} s, run wall ${seconds(against.wallMs)} s (started ${against.startedAt})`,
-    );
-  }
+  console.log(`\n${summaryOf(report)}`);
+  if (against) console.log(`before: ${summaryOf(against)}`);
 }
 
 try {
