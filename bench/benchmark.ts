@@ -3,7 +3,7 @@
  * same operation on a floor stack (N resources behind a no-op dynamic provider), interleaved floor,
  * ours, floor, ours, ... so that both see the same machine load. Ours is one of two programs:
  *   owners: N single ConnectorUserOwner resources (bench/programs/owners);
- *   root:   the root stack (Pulumi.yaml at the repo's top, examples/ownership-as-code) with an
+ *   root:   the root stack (Pulumi.yaml at the repo's top, program stack/index.ts) with an
  *           ownership document of N owners over about N/3 roles, one ConnectorUserOwners per role.
  */
 import { spawn } from "node:child_process";
@@ -13,8 +13,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { C1Emulator } from "../scripts/c1-emulator";
-import type { RequestLogEntry } from "../scripts/c1-emulator";
+import { C1Emulator } from "../src/emulator";
+import type { RequestLogEntry } from "../src/emulator";
 import type { ProviderProcess } from "./process-watch";
 import { buildBenchDocument } from "./root-document";
 import { BenchStack, type CliRun } from "./stack";
@@ -159,7 +159,7 @@ const APP_ID = "app-bench";
 const CONNECTOR_ID = "conn-bench";
 const ROLE_SLUG = "owner";
 const programsDir = path.resolve(__dirname, "programs");
-/** The root stack's project directory (its Pulumi.yaml names examples/ownership-as-code as the program). */
+/** The root stack's project directory (its Pulumi.yaml names stack/ as the program). */
 const rootProjectDir = repoDir;
 
 /** The user id of owner `index`, as both programs name it. */

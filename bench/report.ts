@@ -283,7 +283,7 @@ export function formatReport(report: BenchmarkReport): string {
   const { environment: env } = report;
   const root = report.options.program === "root";
   const subject = root
-    ? "ours: the root stack (examples/ownership-as-code, one ConnectorUserOwners per role, from the staged package in node_modules), N owners over about N/3 roles; " +
+    ? "ours: the root stack (stack/index.ts with declareOwnership, one ConnectorUserOwners per role, from the staged package in node_modules), N owners over about N/3 roles; " +
       "floor: N single no-op resources"
     : `ConnectorUserOwner from the ${report.options.providerFrom === "package" ? "packed package (npm pack, installed)" : "repo's sources"}`;
   const lines = [

@@ -4,8 +4,8 @@
  * roles"). It is checked with the root program's own reader, so the benchmark measures a document
  * the program accepts, with the roles (and so the engine resources) the program declares.
  */
-import { readOwnershipDocument, type DeclaredRole } from "../examples/ownership-as-code/ownership-document";
-import type { OwnerKey } from "../scripts/c1-emulator";
+import { readOwnershipDocument, type DeclaredRole } from "../src/ownership/document";
+import type { OwnerKey } from "../src/emulator";
 
 /** The role slugs of every connector, in order. */
 const ROLE_SLUGS = ["owner", "admin", "auditor"] as const;

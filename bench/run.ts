@@ -68,7 +68,7 @@ export const USAGE = `usage: npm run bench -- [options]
 
   --program KIND         what is measured against the floor (N single no-op resources):
                            "owners" (default): N single ConnectorUserOwner resources (bench/programs/owners)
-                           "root": the root stack (Pulumi.yaml, examples/ownership-as-code) with a
+                           "root": the root stack (Pulumi.yaml, stack/index.ts) with a
                              document of N owners over about N/3 roles of 2-4 users, every 10th role
                              exclusive: one ConnectorUserOwners per role, from the package
                              scripts/with-toolchain.sh stages in node_modules

@@ -16,7 +16,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { startEmulator, type StartedEmulator } from "./c1-emulator";
+import { startEmulator, type StartedEmulator } from "../src/emulator";
 
 const PROGRAM_DIR = path.resolve(__dirname, "../examples/quickstart");
 

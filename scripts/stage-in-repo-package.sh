@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure this checkout's provider is built and staged as an installed package at
-# node_modules/pulumi-conductorone-owners, rebuilding it when anything under provider/ (or
+# node_modules/pulumi-conductorone-owners, rebuilding it when anything under src/ (or
 # package.json, tsconfig.json) is newer than the last build. The in-repo programs (the root stack,
 # examples/, the demo, test/e2e/programs/) import "pulumi-conductorone-owners" from there, so Pulumi
 # stores each resource's provider as one small `require` (the state contract, see README), exactly
@@ -21,7 +21,7 @@ stamp=$staged/.in-repo-build
 [[ -x $repo/node_modules/typescript/bin/tsc ]] || exit 0
 
 is_fresh() {
-  [[ -f $stamp ]] && [[ -z $(find "$repo/provider" "$repo/package.json" "$repo/tsconfig.json" -newer "$stamp" -print -quit) ]]
+  [[ -f $stamp ]] && [[ -z $(find "$repo/src" "$repo/package.json" "$repo/tsconfig.json" -newer "$stamp" -print -quit) ]]
 }
 is_fresh && exit 0
 
@@ -34,7 +34,7 @@ tmp=$(mktemp -d "$repo/node_modules/.pulumi-conductorone-owners.tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 touch "$tmp/.in-repo-build" # before the build: an edit made during it triggers the next one
 node "$repo/node_modules/typescript/bin/tsc" -p "$repo/tsconfig.json" --outDir "$tmp/dist" >&2 ||
-  { echo "error: building provider/ failed (see tsc's output above)" >&2; exit 1; }
+  { echo "error: building src/ failed (see tsc's output above)" >&2; exit 1; }
 cp "$repo/package.json" "$tmp/package.json"
 rm -rf "$staged.old"
 [[ ! -e $staged ]] || mv "$staged" "$staged.old"

@@ -10,9 +10,9 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { importJWK, SignJWT } from "jose";
-import { C1Emulator, CLIENT_SECRET_PREFIX, startEmulator, type C1EmulatorOptions, type ClientCredentials } from "../scripts/c1-emulator";
-import { CLI_USAGE, formatBanner, parseCliArgs } from "../scripts/c1-emulator/cli";
-import { resolveSettings } from "../provider/c1/settings";
+import { C1Emulator, CLIENT_SECRET_PREFIX, startEmulator, type C1EmulatorOptions, type ClientCredentials } from "../src/emulator";
+import { EMULATOR_USAGE, formatBanner, parseEmulatorArgs } from "../src/cli/commands/emulator";
+import { resolveSettings } from "../src/provider/c1/settings";
 
 // ---------------------------------------------------------------- helpers
 
@@ -825,7 +825,7 @@ describe("CLI", () => {
     { label: "--port N", argv: ["--port", "8123"], expected: { port: 8123, seed: true, help: false } },
     { label: "--port=N and --no-seed", argv: ["--port=9", "--no-seed"], expected: { port: 9, seed: false, help: false } },
   ])("parses $label", ({ argv, expected }) => {
-    expect(parseCliArgs(argv)).toEqual(expected);
+    expect(parseEmulatorArgs(argv)).toEqual(expected);
   });
 
   it.each([
@@ -833,7 +833,7 @@ describe("CLI", () => {
     { label: "a missing port", argv: ["--port"], message: "--port must be 0-65535" },
     { label: "an unknown flag", argv: ["--verbose"], message: "unknown argument: --verbose" },
   ])("refuses $label", ({ argv, message }) => {
-    expect(() => parseCliArgs(argv)).toThrow(message);
+    expect(() => parseEmulatorArgs(argv)).toThrow(message);
   });
 
   it.each([
@@ -842,7 +842,7 @@ describe("CLI", () => {
     { label: "a repeated --port (the last wins)", argv: ["--port", "1", "--port=65535"], expected: { port: 65535, seed: true, help: false } },
     { label: "--port 0", argv: ["--port", "0"], expected: { port: 0, seed: true, help: false } },
   ])("parses $label with parseArgs", ({ argv, expected }) => {
-    expect(parseCliArgs(argv)).toEqual(expected);
+    expect(parseEmulatorArgs(argv)).toEqual(expected);
   });
 
   it.each([
@@ -856,13 +856,14 @@ describe("CLI", () => {
     { label: "a value for --no-seed", argv: ["--no-seed=1"], message: "--no-seed takes no value" },
     { label: "a bare --", argv: ["--"], message: "unknown argument: --" },
   ])("refuses $label", ({ argv, message }) => {
-    expect(() => parseCliArgs(argv)).toThrow(message);
+    expect(() => parseEmulatorArgs(argv)).toThrow(message);
   });
 
-  const cliPath = join(__dirname, "..", "scripts", "c1-emulator", "cli.ts");
+  // The compiled CLI as the package ships it (vitest's global setup stages the package).
+  const cliPath = join(__dirname, "..", "node_modules", "pulumi-conductorone-owners", "dist", "cli", "main.js");
   const runCli = (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
     new Promise((resolve) => {
-      execFile(process.execPath, ["-r", "ts-node/register/transpile-only", cliPath, ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
+      execFile(process.execPath, [cliPath, "emulator", ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
         resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
       });
     });
@@ -870,19 +871,18 @@ describe("CLI", () => {
   it("prints the usage and exits 0 for --help", async () => {
     const run = await runCli(["--help"]);
     expect(run).toMatchObject({ code: 0, stderr: "" });
-    expect(run.stdout).toBe(`${CLI_USAGE}\n`);
-    expect(CLI_USAGE).toMatch(/^usage: npm run emulator -- \[--port N\] \[--no-seed\]/);
+    expect(run.stdout).toBe(`${EMULATOR_USAGE}\n`);
+    expect(EMULATOR_USAGE).toMatch(/^usage: c1-ownership emulator \[--port N\] \[--no-seed\]/);
   });
 
-  it("exits 2 with the error and the usage on stderr for an unknown flag", async () => {
+  it("exits 2 with the error and where to find the options on stderr for an unknown flag", async () => {
     const run = await runCli(["--verbose"]);
     expect(run).toMatchObject({ code: 2, stdout: "" });
-    expect(run.stderr).toContain("c1-emulator: unknown argument: --verbose");
-    expect(run.stderr).toContain(CLI_USAGE);
+    expect(run.stderr).toBe("error: unknown argument: --verbose\nrun c1-ownership emulator --help for the options\n");
   });
 
   it("serves until SIGTERM when run, then exits 0", async () => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", cliPath, "--no-seed"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [cliPath, "emulator", "--no-seed"], { stdio: ["ignore", "pipe", "pipe"] });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     try {
       let stdout = "";

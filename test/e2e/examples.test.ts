@@ -1,6 +1,6 @@
 /**
  * The examples, run with the real Pulumi CLI against the emulator so none of them can rot:
- *   - gitops: the pulumi commands the workflows run (preview on a pull request, up on merge, the
+ *   - gitops: the pulumi commands the template's workflows run (preview on a pull request, up on merge, the
  *     scheduled drift check), on the root stack, authenticated the way the workflows do it: their
  *     own OIDC step fetches a token from a stand-in for GitHub's token endpoint, and the provider
  *     exchanges it with C1 (no client secret anywhere);
@@ -14,8 +14,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../scripts/c1-emulator";
-import { loadWorkflows, oidcTokenStep, pulumiCommandsOf, workflowNamed, type Workflow, type WorkflowCommand } from "../support/gitops-workflows";
+import type { C1Emulator } from "../../src/emulator";
+import { loadWorkflows, oidcTokenStep, TEMPLATE_DIR, pulumiCommandsOf, workflowNamed, type Workflow, type WorkflowCommand } from "../support/gitops-workflows";
 import { findLeak, startTestEmulator } from "../support/provider-fixture";
 import { readDemoDocument, ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
 import { E2eStack, emulatorStackConfig, runProcess, startEmulatorStack, type ProcessResult } from "./harness";
@@ -89,7 +89,7 @@ describe("the gitops workflows' pulumi commands on the root stack", () => {
 
   /**
    * Runs the job's "Get an OIDC token for C1" step as GitHub would; returns its outputs, which the
-   * steps that run pulumi take as env vars of the same names (test/examples/gitops checks that).
+   * steps that run pulumi take as env vars of the same names (test/templates/workflows.test.ts checks that).
    */
   async function runOidcStep(workflow: Workflow): Promise<Record<string, string>> {
     const [job] = Object.values(workflow.jobs);
@@ -117,7 +117,9 @@ describe("the gitops workflows' pulumi commands on the root stack", () => {
     const command = commandOf(file);
     expect(command.stack).toBe("prod"); // the stack the workflows are written for; here, the e2e stack
     const jobEnv = await runOidcStep(workflow);
-    const result = await runProcess("pulumi", [...command.args, "--stack", e2e.stackName, "--non-interactive", "--color", "never"], {
+    // The workflows' paths (the policy pack and its config) are relative to the ownership repository.
+    const args = command.args.map((arg, index) => (/^--policy-pack(-config)?$/.test(command.args[index - 1] ?? "") ? path.resolve(TEMPLATE_DIR, arg) : arg));
+    const result = await runProcess("pulumi", [...args, "--stack", e2e.stackName, "--non-interactive", "--color", "never"], {
       cwd: ROOT_STACK_DIR,
       env: { ...envWithoutC1Credentials(), ...e2e.env, CONDUCTORONE_CLIENT_ID: clientId, ...jobEnv },
     });

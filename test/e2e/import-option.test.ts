@@ -6,7 +6,7 @@
  * README's advice updated, and proves the failed import leaves C1 and the state untouched.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../scripts/c1-emulator";
+import type { C1Emulator } from "../../src/emulator";
 import { type E2eStack, OWNER_TYPE, PROGRAMS, startEmulatorStack } from "./harness";
 
 const dave = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-dave" };

@@ -1,17 +1,15 @@
 /**
- * The drift report on the root stack against the emulator: `npm run ownership -- drift` refreshes
+ * The drift report on the root stack against the emulator: `c1-ownership drift` refreshes
  * in preview mode, changes nothing in C1, and tells people which owner differs and how, with an
  * exit status for each outcome (0 none, 3 drift, 1 the check could not run).
  */
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../scripts/c1-emulator";
+import type { C1Emulator } from "../../src/emulator";
 import { findLeak } from "../support/provider-fixture";
 import { ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
-import { type E2eStack, runProcess, startEmulatorStack } from "./harness";
+import { type E2eStack, runProcess, startEmulatorStack, C1_OWNERSHIP_CLI } from "./harness";
 
 const STEP_TIMEOUT = 180_000;
-const TS_NODE = path.join(ROOT_STACK_DIR, "node_modules/.bin/ts-node");
 
 let emulator: C1Emulator;
 let e2e: E2eStack;
@@ -20,8 +18,8 @@ let clientSecret: string;
 const emailOf = (userId: string) => emulator.store.directory().users.find((user) => user.id === userId)?.email;
 
 function runDrift(extra: string[] = []) {
-  const args = ["--transpile-only", "scripts/ownership/cli.ts", "drift", "--stack", e2e.stackName, "--cwd", ROOT_STACK_DIR, ...extra];
-  return runProcess(TS_NODE, args, { cwd: ROOT_STACK_DIR, env: { ...process.env, ...e2e.env } });
+  const args = [C1_OWNERSHIP_CLI, "drift", "--stack", e2e.stackName, "--cwd", ROOT_STACK_DIR, ...extra];
+  return runProcess(process.execPath, args, { cwd: ROOT_STACK_DIR, env: { ...process.env, ...e2e.env } });
 }
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 /**
  * Adopting what C1 has without changing it: owners the stack never made are exported into the
- * root stack's Pulumi.<stack>.yaml with `npm run ownership -- export` (the C1 settings, secret
+ * root stack's Pulumi.<stack>.yaml with `c1-ownership export` (the C1 settings, secret
  * included, read from that stack's config), then `up` takes every owner into the stack with no
  * POST and no DELETE, and `preview --expect-no-changes` passes.
  */
@@ -8,14 +8,13 @@ import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { C1Emulator } from "../../scripts/c1-emulator";
+import type { C1Emulator } from "../../src/emulator";
 import { findLeak } from "../support/provider-fixture";
 import { OWNERS_CONFIG_KEY, ROOT_STACK_DIR } from "../support/root-stack";
-import { type E2eStack, runProcess, startEmulatorStack } from "./harness";
+import { type E2eStack, runProcess, startEmulatorStack, C1_OWNERSHIP_CLI } from "./harness";
 
 const STEP_TIMEOUT = 180_000;
 const SET_TYPE = "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwners";
-const TS_NODE = path.join(ROOT_STACK_DIR, "node_modules/.bin/ts-node");
 
 let emulator: C1Emulator;
 let e2e: E2eStack;
@@ -47,8 +46,8 @@ describe("exporting C1's owners into the root stack, then adopting them", () => 
     async () => {
       // Only the stack's config (its secret decrypted by the CLI) tells the export where C1 is.
       const env = Object.fromEntries(Object.entries({ ...process.env, ...e2e.env }).filter(([name]) => !name.startsWith("CONDUCTORONE_")));
-      const args = ["--transpile-only", "scripts/ownership/cli.ts", "export", "--connector", "app-payroll/conn-okta", "--connector", "app-github/conn-github"];
-      const result = await runProcess(TS_NODE, [...args, "--stack", e2e.stackName], { cwd: ROOT_STACK_DIR, env });
+      const args = [C1_OWNERSHIP_CLI, "export", "--connector", "app-payroll/conn-okta", "--connector", "app-github/conn-github"];
+      const result = await runProcess(process.execPath, [...args, "--stack", e2e.stackName], { cwd: ROOT_STACK_DIR, env });
       expect(result.code, result.output).toBe(0);
       expect(result.stderr).toContain("wrote 8 owner(s) of 2 connector(s)");
       expect(findLeak(result.output, [clientSecret])).toBeUndefined();
@@ -64,7 +63,7 @@ describe("exporting C1's owners into the root stack, then adopting them", () => 
       const pages = emulator.requests.filter((entry) => entry.kind === "api" && entry.path.includes("conn-okta"));
       expect(pages).toHaveLength(3);
 
-      const again = await runProcess(TS_NODE, [...args, "--stack", e2e.stackName], { cwd: ROOT_STACK_DIR, env });
+      const again = await runProcess(process.execPath, [...args, "--stack", e2e.stackName], { cwd: ROOT_STACK_DIR, env });
       expect(again.code).toBe(1);
       expect(again.stderr).toContain("pass --force");
     },

@@ -9,7 +9,7 @@ import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../scripts/c1-emulator";
+import type { C1Emulator } from "../../src/emulator";
 import { assertExitedZero, lastSeq, PROGRAMS, requestsSince, startEmulatorStack, type CliRun, type E2eStack } from "./harness";
 import { alice, carol, keyOf, sortKeys } from "./scenarios/owner-lifecycle";
 

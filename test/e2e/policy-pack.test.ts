@@ -1,6 +1,6 @@
 /**
- * The ownership guardrails pack (examples/policy-pack) with the real Pulumi CLI against the
- * emulator: `pulumi preview --policy-pack examples/policy-pack [--policy-pack-config FILE]` on a
+ * The ownership guardrails pack (templates/ownership-repository/policy) with the real Pulumi CLI against the
+ * emulator: `pulumi preview --policy-pack templates/ownership-repository/policy [--policy-pack-config FILE]` on a
  * stack of sets and single owners. Each policy refuses a bad change and lets a good one through,
  * advisory levels warn without failing, a user disabled in the emulator's directory is caught on
  * `preview --refresh`, and the pack config changes the thresholds.
@@ -10,17 +10,17 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { PolicyEvent } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../scripts/c1-emulator";
+import type { C1Emulator } from "../../src/emulator";
 import { findLeak } from "../support/provider-fixture";
 import { ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
 import { type CliRun, clientSecretParts, type E2eStack, PROGRAMS, startEmulatorStack } from "./harness";
 
-const PACK_DIR = path.resolve(__dirname, "../../examples/policy-pack");
+const PACK_DIR = path.resolve(__dirname, "../../templates/ownership-repository/policy");
 const STEP_TIMEOUT = 240_000;
 
 const okta = { appId: "app-payroll", connectorId: "conn-okta" };
 /** The owner role: one set. */
-const ownerSet = (userIds: string[]) => ({ name: "payroll-okta-owners", ...okta, roleSlug: "owner", userIds });
+const connectorUserOwners = (userIds: string[]) => ({ name: "payroll-okta-owners", ...okta, roleSlug: "owner", userIds });
 /** The admin role: single owners, counted together. */
 const admin = (userId: string) => ({ name: `payroll-okta-admin-${userId}`, ...okta, roleSlug: "admin", userId });
 
@@ -31,7 +31,7 @@ let configDir: string;
 let configCount = 0;
 
 beforeAll(async () => {
-  ({ emulator, e2e, clientSecret } = await startEmulatorStack({ programDir: PROGRAMS.ownerSets }));
+  ({ emulator, e2e, clientSecret } = await startEmulatorStack({ programDir: PROGRAMS.connectorUserOwners }));
   configDir = await mkdtemp(path.join(tmpdir(), "c1-policy-config-"));
   await declare(["u-alice", "u-bob"], ["u-carol", "u-dave"]);
 });
@@ -42,9 +42,9 @@ afterAll(async () => {
   if (configDir) await rm(configDir, { recursive: true, force: true });
 });
 
-/** Declares the owner set and the single admins. */
+/** Declares the ConnectorUserOwners and the single admins. */
 async function declare(owners: string[], admins: string[]): Promise<void> {
-  await e2e.setConfig("sets", JSON.stringify([ownerSet(owners)]));
+  await e2e.setConfig("sets", JSON.stringify([connectorUserOwners(owners)]));
   await e2e.setConfig("singles", JSON.stringify(admins.map(admin)));
 }
 

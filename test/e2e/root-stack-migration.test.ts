@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../scripts/c1-emulator";
+import type { C1Emulator } from "../../src/emulator";
 import { readDemoDocument, ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
 import { type E2eStack, OWNER_TYPE, startEmulatorStack } from "./harness";
 

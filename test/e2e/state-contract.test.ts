@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../scripts/c1-emulator";
+import type { C1Emulator } from "../../src/emulator";
 import { createConsumerProject, packRepo } from "../support/consumer-project";
 import { readmeProviderBytes } from "../support/readme";
 import { type DynamicType, FIXTURES, LEGACY_ENTRIES, providerTextRequiring, STATE_ENTRIES, STATED_SIZE_MARGIN_BYTES } from "../support/state-contract";

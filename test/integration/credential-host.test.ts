@@ -8,8 +8,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../scripts/c1-emulator";
-import { C1SettingsError } from "../../provider";
+import type { C1Emulator } from "../../src/emulator";
+import { C1SettingsError } from "../../src/provider";
 import { caught, configuredProvider, emulatorServerEnv, expectNoCredentialIn, FAST_RETRY, startTestEmulator } from "../support/provider-fixture";
 
 const owner = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-alice" };

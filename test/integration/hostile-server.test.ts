@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { C1ApiError, C1InvalidResponseError, C1NetworkError, ConnectorUserOwnerProvider, ConnectorUserOwnersProvider } from "../../provider";
+import { C1ApiError, C1InvalidResponseError, C1NetworkError, ConnectorUserOwnerProvider, ConnectorUserOwnersProvider } from "../../src/provider";
 import { caught, stackConfig } from "../support/provider-fixture";
 
 const ACCESS_TOKEN = "hostile-test-access-token";

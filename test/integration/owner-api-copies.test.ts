@@ -5,7 +5,7 @@
  * 404 and 409 answers whichever copy's client threw them.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { C1Emulator } from "../../scripts/c1-emulator";
+import type { C1Emulator } from "../../src/emulator";
 import { emulatorServerEnv, startTestEmulator } from "../support/provider-fixture";
 
 const owner = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-alice" };
@@ -29,15 +29,15 @@ beforeEach(() => {
 /** A client built by one copy of the package and the owner API of another, freshly loaded copy. */
 async function clientOfOneCopyAndApiOfAnother() {
   vi.resetModules();
-  const { C1Client } = await import("../../provider/c1/client");
-  const { resolveSettings } = await import("../../provider/c1/settings");
+  const { C1Client } = await import("../../src/provider/c1/client");
+  const { resolveSettings } = await import("../../src/provider/c1/settings");
   const client = C1Client.fromSettings(
     resolveSettings(undefined, { ...emulatorServerEnv(emulator), CONDUCTORONE_CLIENT_ID: clientId, CONDUCTORONE_CLIENT_SECRET: clientSecret }),
   );
   vi.resetModules();
-  const otherApi = await import("../../provider/c1/owners-api");
-  const otherErrors = await import("../../provider/c1/errors");
-  const { C1ApiError } = await import("../../provider/c1/errors");
+  const otherApi = await import("../../src/provider/c1/owners-api");
+  const otherErrors = await import("../../src/provider/errors");
+  const { C1ApiError } = await import("../../src/provider/errors");
   return { client, otherApi, otherC1ApiError: otherErrors.C1ApiError, sameCopy: C1ApiError };
 }
 

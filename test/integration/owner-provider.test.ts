@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { C1Emulator } from "../../scripts/c1-emulator";
-import { C1ApiError, C1AuthError, C1InvalidResponseError, ConnectorUserOwnerProvider } from "../../provider";
+import type { C1Emulator } from "../../src/emulator";
+import { C1ApiError, C1AuthError, C1InvalidResponseError, ConnectorUserOwnerProvider } from "../../src/provider";
 import {
   caught,
   clientCredentialsConfig,

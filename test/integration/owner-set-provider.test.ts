@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../scripts/c1-emulator";
-import { C1ApiError, C1AuthError, ConnectorUserOwnersProvider } from "../../provider";
+import type { C1Emulator } from "../../src/emulator";
+import { C1ApiError, C1AuthError, ConnectorUserOwnersProvider } from "../../src/provider";
 import { forgetRolesManagedBySets } from "../support/registries";
 import { caught, clientCredentialsConfig, expectNoCredentialIn, stackConfig, startTestEmulator } from "../support/provider-fixture";
 
@@ -140,7 +140,7 @@ describe("ConnectorUserOwnersProvider", () => {
 
 describe("moving a role from single owners to a set", () => {
   it("a single owner's delete leaves C1 alone once a set of the same deployment manages the role", async () => {
-    const { ConnectorUserOwnerProvider } = await import("../../provider");
+    const { ConnectorUserOwnerProvider } = await import("../../src/provider");
     const single = new ConnectorUserOwnerProvider();
     const { clientId, clientSecret } = emulator.createClient("move");
     await single.configure({ config: stackConfig(clientCredentialsConfig(emulator, clientId, clientSecret)) });
@@ -219,7 +219,7 @@ describe("a non-exclusive ConnectorUserOwners (exclusive: false)", () => {
   });
 
   it("protects from a single owner's delete only the users it lists", async () => {
-    const { ConnectorUserOwnerProvider } = await import("../../provider");
+    const { ConnectorUserOwnerProvider } = await import("../../src/provider");
     const single = new ConnectorUserOwnerProvider();
     const { clientId, clientSecret } = emulator.createClient("move-non-exclusive");
     await single.configure({ config: stackConfig(clientCredentialsConfig(emulator, clientId, clientSecret)) });

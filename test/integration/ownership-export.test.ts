@@ -8,9 +8,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { C1Emulator } from "../../scripts/c1-emulator";
-import { C1Client } from "../../provider/c1/client";
-import { main, parseExportArgs, runExport, USAGE } from "../../scripts/ownership/cli";
+import type { C1Emulator } from "../../src/emulator";
+import { C1Client } from "../../src/provider/c1/client";
+import { EXPORT_USAGE, parseExportArgs, runExport } from "../../src/cli/commands/export";
+import { main } from "../../src/cli/main";
 import { emulatorCredentialHost, emulatorServerEnv, FAST_RETRY, findLeak, startTestEmulator } from "../support/provider-fixture";
 
 const KEY = "c1-ownership:owners";
@@ -182,11 +183,11 @@ describe("the ownership export against C1", () => {
 describe("the ownership command line", () => {
   it("prints its help", async () => {
     const result = await runCli(["export", "--help"]);
-    expect(result).toEqual({ code: 0, stdout: `${USAGE}\n`, stderr: "" });
+    expect(result).toEqual({ code: 0, stdout: `${EXPORT_USAGE}\n`, stderr: "" });
   });
 
   it.each([
-    { label: "no command", args: [], message: /usage: npm run ownership/ },
+    { label: "no command", args: [], message: /usage: c1-ownership <command>/ },
     { label: "an unknown command", args: ["import"], message: /unknown command "import"/ },
     { label: "no connector", args: ["export"], message: /give at least one --connector/ },
     { label: "a connector without an app", args: ["export", "--connector", "conn-okta"], message: /must be APP\/CONN/ },

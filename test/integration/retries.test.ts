@@ -6,8 +6,8 @@
  */
 import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../scripts/c1-emulator";
-import { C1ApiError, C1NetworkError, type ConnectorUserOwnerProvider } from "../../provider";
+import type { C1Emulator } from "../../src/emulator";
+import { C1ApiError, C1NetworkError, type ConnectorUserOwnerProvider } from "../../src/provider";
 import { caught, clientCredentialsConfig, configuredProvider, expectNoCredentialIn, startTestEmulator } from "../support/provider-fixture";
 
 const owner = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-alice" };

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../scripts/c1-emulator";
+import type { C1Emulator } from "../../src/emulator";
 import { emulatorServerEnv, findLeak, startTestEmulator } from "../support/provider-fixture";
 
 const run = promisify(execFile);

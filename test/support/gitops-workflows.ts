@@ -1,5 +1,5 @@
 /**
- * Reads the GitHub Actions workflows of examples/gitops and works out the pulumi commands they
+ * Reads the GitHub Actions workflows of the ownership repository template and works out the pulumi commands they
  * run, so the unit tests can check their shape and the end-to-end tests can run exactly those
  * commands against the emulator.
  */
@@ -8,7 +8,9 @@ import * as path from "node:path";
 import { parse } from "yaml";
 
 /** Where the example workflows live. */
-export const WORKFLOW_DIR = path.resolve(__dirname, "../../examples/gitops/workflows");
+/** The ownership repository template: the workflows' paths (the policy pack, its config) are relative to it. */
+export const TEMPLATE_DIR = path.resolve(__dirname, "../../templates/ownership-repository");
+export const WORKFLOW_DIR = path.join(TEMPLATE_DIR, ".github/workflows");
 
 /** One step of a job, as far as these tests look at it. */
 export interface WorkflowStep {

@@ -4,7 +4,7 @@
  * shows it: two POSTs of one owner that C1 both answered with success mean it was created twice
  * (deleted and created again, or POSTed again to a C1 that answers a duplicate with 200).
  */
-import type { RequestLogEntry } from "../../scripts/c1-emulator";
+import type { RequestLogEntry } from "../../src/emulator";
 import { keyString } from "../e2e/harness/checks";
 
 const OWNER_PATH = /^\/api\/v2\/apps\/([^/]+)\/connectors\/([^/]+)\/owners\/users\/([^/]+)\/([^/]+)$/;

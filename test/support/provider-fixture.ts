@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import { C1Emulator, type C1EmulatorOptions } from "../../scripts/c1-emulator";
-import { ConnectorUserOwnerProvider } from "../../provider";
+import { C1Emulator, type C1EmulatorOptions } from "../../src/emulator";
+import { ConnectorUserOwnerProvider } from "../../src/provider";
 import { emulatorCredentialHost, FAST_RETRY } from "../e2e/harness/emulator-config";
 
 /** The one retry tuning of the tests (defined with the end-to-end stack config), for provider tests. */

@@ -4,8 +4,8 @@
  * as Pulumi serializes it into state. The serialization test greps the output for credentials.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectorUserOwnerProvider } from "../../provider";
-import * as ownerProviderModule from "../../provider/dynamic/state-entry/connector-user-owner";
+import { ConnectorUserOwnerProvider } from "../../src/provider";
+import * as ownerProviderModule from "../../src/provider/dynamic/state-entry/connector-user-owner";
 
 async function main(): Promise<void> {
   // "module": the provider module object ConnectorUserOwner resources pass; "class": a direct instance.

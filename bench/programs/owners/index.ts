@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-type ProviderModule = typeof import("../../../provider");
+type ProviderModule = typeof import("../../../src/provider");
 
 const config = new pulumi.Config();
 const count = config.requireNumber("owners");
@@ -18,7 +18,7 @@ const connectorId = config.require("connectorId");
 const providerFrom = config.require("providerFrom");
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { ConnectorUserOwner }: ProviderModule = providerFrom === "package" ? require("pulumi-conductorone-owners") : require("../../../provider");
+const { ConnectorUserOwner }: ProviderModule = providerFrom === "package" ? require("pulumi-conductorone-owners") : require("../../../src/provider");
 
 for (let index = 0; index < count; index++) {
   const userId = `u-bench-${String(index).padStart(4, "0")}`;

@@ -3,8 +3,8 @@
  * emulator), the stack's state and the declared owners agree, the requests C1 saw, and the forms
  * of a credential to search outputs and state for.
  */
-import type { C1Emulator, OwnerKey, RequestLogEntry } from "../../../scripts/c1-emulator";
-import { formatOwnerId } from "../../../provider/model/ids";
+import type { C1Emulator, OwnerKey, RequestLogEntry } from "../../../src/emulator";
+import { formatOwnerId } from "../../../src/provider/model/ids";
 import type { CliRun, DeclaredOwner, E2eStack } from "./stack";
 
 /** An owner key as a string, for set comparisons. */

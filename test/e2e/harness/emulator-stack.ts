@@ -1,5 +1,5 @@
 /** The usual start of an end-to-end test: a fresh emulator and a stack configured for it. */
-import type { C1EmulatorOptions } from "../../../scripts/c1-emulator";
+import type { C1EmulatorOptions } from "../../../src/emulator";
 import { startTestEmulator } from "../../support/provider-fixture";
 import { emulatorStackConfig } from "./emulator-config";
 import { E2eStack } from "./stack";

@@ -6,7 +6,7 @@
  * exercises is therefore known before it runs: which kinds occur, and that no call fails more
  * often than the provider retries.
  */
-import { mulberry32, type C1Emulator, type ChaosKind, type FaultRule, type RequestLogEntry } from "../../../scripts/c1-emulator";
+import { mulberry32, type C1Emulator, type ChaosKind, type FaultRule, type RequestLogEntry } from "../../../src/emulator";
 
 /** What a plan injects: chaos mode's kinds, and an answer lost after C1 acted. */
 export type PlannedFaultKind = ChaosKind | "lost-answer";

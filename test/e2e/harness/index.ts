@@ -24,6 +24,6 @@ export { startEmulatorStack } from "./emulator-stack";
 export type { EmulatorStackOptions } from "./emulator-stack";
 export { assertExitedZero, descendantsOf, isAlive, runProcess, sleep, startProcess, waitFor } from "./process";
 export type { ProcessOptions, ProcessResult, RunningProcess } from "./process";
-export { PROGRAMS, SOAK } from "./programs";
+export { C1_OWNERSHIP_CLI, PROGRAMS, SOAK } from "./programs";
 export { E2eStack, OWNER_TYPE } from "./stack";
 export type { CliRun, DeclaredOwner, E2eStackOptions, ExportedDeployment, RunningCli, StateOwner } from "./stack";

@@ -12,7 +12,7 @@
  * that no such user or app exists. That is intended: ids are never decoded or rewritten.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../../scripts/c1-emulator";
+import type { C1Emulator } from "../../../src/emulator";
 import {
   apiPathOf,
   type E2eStack,

@@ -17,7 +17,7 @@
  * rounds at a higher fault rate.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mulberry32, TOKEN_PATH, type C1Emulator, type ChaosKind, type FaultCounts, type OwnerKey } from "../../../scripts/c1-emulator";
+import { mulberry32, TOKEN_PATH, type C1Emulator, type ChaosKind, type FaultCounts, type OwnerKey } from "../../../src/emulator";
 import { ownerKeyOfPath, ownersCreatedTwice, postStatusesPerOwner } from "../../support/owner-posts";
 import {
   adoptedUsers,

@@ -5,7 +5,7 @@
  * on create and on refresh.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator, FaultRule } from "../../../scripts/c1-emulator";
+import type { C1Emulator, FaultRule } from "../../../src/emulator";
 import { apiPathOf, type E2eStack, errorsFor, printSummary, PROGRAMS, startEmulatorStack, type CliRun, type DeclaredOwner } from "../harness";
 
 const RUN_TIMEOUT_MS = 120_000;

@@ -9,7 +9,7 @@
  *                  pulumi up --refresh --yes                      (creates or adopts the rest)
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../../scripts/c1-emulator";
+import type { C1Emulator } from "../../../src/emulator";
 import { ownersCreatedTwice, postStatusesPerOwner } from "../../support/owner-posts";
 import { startTestEmulator } from "../../support/provider-fixture";
 import {

@@ -18,7 +18,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../../scripts/c1-emulator";
+import type { C1Emulator } from "../../../src/emulator";
 import { emulatorServerEnv, findLeak, startTestEmulator } from "../../support/provider-fixture";
 import { clientSecretParts, E2eStack, emulatorStackConfig, printSummary, PROGRAMS, type CliRun, type DeclaredOwner } from "../harness";
 

@@ -10,7 +10,7 @@
  *   after a killed destroy: pulumi cancel --yes; pulumi destroy --yes
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator, RequestLogEntry } from "../../../scripts/c1-emulator";
+import type { C1Emulator, RequestLogEntry } from "../../../src/emulator";
 import { startTestEmulator } from "../../support/provider-fixture";
 import { ROOT_STACK_DIR, writeOwnershipDocument } from "../../support/root-stack";
 import { apiPathOf, descendantsOf, E2eStack, emulatorStackConfig, isAlive, keyString, printSummary, sleep, waitFor } from "../harness";

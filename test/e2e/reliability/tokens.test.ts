@@ -5,8 +5,8 @@
  * authentication error before anything changes in C1 or in the state.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../../scripts/c1-emulator";
-import { TOKEN_PATH } from "../../../scripts/c1-emulator";
+import type { C1Emulator } from "../../../src/emulator";
+import { TOKEN_PATH } from "../../../src/emulator";
 import { findLeak } from "../../support/provider-fixture";
 import {
   allErrors,

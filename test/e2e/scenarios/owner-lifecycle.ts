@@ -6,7 +6,7 @@
  * packaged-consumer.test.ts on the packed package installed in a user's project.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../../scripts/c1-emulator";
+import type { C1Emulator } from "../../../src/emulator";
 import { findLeak } from "../../support/provider-fixture";
 import { clientSecretParts, OWNER_TYPE, startEmulatorStack, type E2eStack } from "../harness";
 

@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { createClientAssertion } from "../../../provider/c1/client-assertion";
-import type { ClientSecretKey } from "../../../provider/c1/credentials";
+import { createClientAssertion } from "../../../src/provider/c1/client-assertion";
+import type { ClientSecretKey } from "../../../src/provider/c1/credentials";
 
 const jwk = generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" });
 const key = { kty: jwk.kty, crv: jwk.crv, d: jwk.d, x: jwk.x } as ClientSecretKey;

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { parseClientSecret } from "../../../provider/c1/credentials";
-import { C1SettingsError } from "../../../provider/c1/errors";
+import { parseClientSecret } from "../../../src/provider/c1/credentials";
+import { C1SettingsError } from "../../../src/provider/errors";
 
 const PREFIX = "secret-token:conductorone.com:v1:";
 /** Stands in for the private key: any message that shows it has leaked the secret. */

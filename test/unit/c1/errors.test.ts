@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { C1ApiError, C1InvalidResponseError } from "../../../provider/c1/errors";
-import { toPrintableText } from "../../../provider/util/printable-text";
+import { C1ApiError, C1InvalidResponseError } from "../../../src/provider/errors";
+import { toPrintableText } from "../../../src/provider/util/printable-text";
 
 const ESC = "\u001b";
 

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { C1InvalidResponseError, C1NetworkError } from "../../../provider/c1/errors";
-import { createHttpInstance, type HttpRequest, MAX_RESPONSE_BYTES, sendWithRetries } from "../../../provider/c1/http";
-import type { RetryPolicy } from "../../../provider/c1/retry";
+import { C1InvalidResponseError, C1NetworkError } from "../../../src/provider/errors";
+import { createHttpInstance, type HttpRequest, MAX_RESPONSE_BYTES, sendWithRetries } from "../../../src/provider/c1/http";
+import type { RetryPolicy } from "../../../src/provider/c1/retry";
 
 // A server on 127.0.0.1 that misbehaves by path. Each dripping answer ends after DRIP_FOR_MS, so
 // that a client without a hard deadline fails the test by succeeding rather than hanging.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, isRetryableFailure, parseRetryAfter, retryDelayFor, type RetryPolicy } from "../../../provider/c1/retry";
+import { backoffDelay, isRetryableFailure, parseRetryAfter, retryDelayFor, type RetryPolicy } from "../../../src/provider/c1/retry";
 
 const policy: RetryPolicy = { maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30_000, maxElapsedMs: 120_000 };
 const top = () => 0.999999;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { C1SettingsError } from "../../../provider/c1/errors";
-import { type ConfigSource, resolveSettings, tenantHostFromClientId } from "../../../provider/c1/settings";
+import { C1SettingsError } from "../../../src/provider/errors";
+import { type ConfigSource, resolveSettings, tenantHostFromClientId } from "../../../src/provider/c1/settings";
 
 const config = (values: Record<string, string>): ConfigSource => ({ get: (key) => values[key] });
 const secret = "secret-token:conductorone.com:v1:eyJrdHkiOiJPS1AifQ";

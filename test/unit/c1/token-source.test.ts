@@ -3,11 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { importJWK, jwtVerify } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { C1AuthError, C1SettingsError } from "../../../provider/c1/errors";
-import { createHttpInstance } from "../../../provider/c1/http";
-import type { RetryPolicy } from "../../../provider/c1/retry";
-import type { AuthSettings } from "../../../provider/c1/settings";
-import { createTokenSource, type FetchedToken, RefreshingTokenSource, StaticTokenSource, type TokenSource } from "../../../provider/c1/token-source";
+import { C1AuthError, C1SettingsError } from "../../../src/provider/errors";
+import { createHttpInstance } from "../../../src/provider/c1/http";
+import type { RetryPolicy } from "../../../src/provider/c1/retry";
+import type { AuthSettings } from "../../../src/provider/c1/settings";
+import { createTokenSource, type FetchedToken, RefreshingTokenSource, StaticTokenSource, type TokenSource } from "../../../src/provider/c1/token-source";
 
 /** A promise the test settles by hand. */
 function deferred<T>() {

@@ -13,22 +13,39 @@ async function boundaryErrors(file: string, code: string): Promise<string[]> {
 
 describe("the layer boundaries the linter enforces", () => {
   const cases: Array<[label: string, file: string, code: string, refused: boolean]> = [
-    ["Pulumi in provider/c1/", "provider/c1/probe.ts", 'import * as pulumi from "@pulumi/pulumi";\nexport const p = pulumi;\n', true],
-    ["Pulumi's types in provider/c1/", "provider/c1/probe.ts", 'import type * as pulumi from "@pulumi/pulumi";\nexport type P = pulumi.ID;\n', true],
+    ["Pulumi in src/provider/c1/", "src/provider/c1/probe.ts", 'import * as pulumi from "@pulumi/pulumi";\nexport const p = pulumi;\n', true],
+    ["Pulumi's types in src/provider/c1/", "src/provider/c1/probe.ts", 'import type * as pulumi from "@pulumi/pulumi";\nexport type P = pulumi.ID;\n', true],
     [
-      "the dynamic layer from provider/c1/",
-      "provider/c1/probe.ts",
+      "the dynamic layer from src/provider/c1/",
+      "src/provider/c1/probe.ts",
       'import { clientFor } from "../dynamic/provider-registry";\nexport const c = clientFor;\n',
       true,
     ],
-    ["Pulumi's runtime in provider/model/", "provider/model/probe.ts", 'import * as pulumi from "@pulumi/pulumi";\nexport const p = pulumi;\n', true],
+    ["Pulumi's runtime in src/provider/model/", "src/provider/model/probe.ts", 'import * as pulumi from "@pulumi/pulumi";\nexport const p = pulumi;\n', true],
     [
-      "Pulumi's types in provider/model/",
-      "provider/model/probe.ts",
+      "Pulumi's types in src/provider/model/",
+      "src/provider/model/probe.ts",
       'import type { dynamic } from "@pulumi/pulumi";\nexport type F = dynamic.CheckFailure;\n',
       false,
     ],
-    ["Pulumi in provider/dynamic/", "provider/dynamic/probe.ts", 'import * as pulumi from "@pulumi/pulumi";\nexport const p = pulumi;\n', false],
+    ["Pulumi in src/provider/dynamic/", "src/provider/dynamic/probe.ts", 'import * as pulumi from "@pulumi/pulumi";\nexport const p = pulumi;\n', false],
+    [
+      "the C1 client from src/provider/model/ (a climb up a layer)",
+      "src/provider/model/probe.ts",
+      'import { C1Error } from "../c1/errors";\nexport const e = C1Error;\n',
+      true,
+    ],
+    ["the shared errors from src/provider/model/", "src/provider/model/probe.ts", 'import { C1Error } from "../errors";\nexport const e = C1Error;\n', false],
+    [
+      "the ownership program from the provider",
+      "src/provider/resources/probe.ts",
+      'import { declareOwnership } from "../../ownership";\nexport const d = declareOwnership;\n',
+      true,
+    ],
+    ["the emulator from the C1 client", "src/provider/c1/probe.ts", 'import { startEmulator } from "../../emulator";\nexport const s = startEmulator;\n', true],
+    ["an example from the ownership program", "src/ownership/probe.ts", 'import * as q from "../../examples/quickstart/index";\nexport const x = q;\n', true],
+    ["a script from the CLI", "src/cli/probe.ts", 'import * as d from "../../scripts/demo";\nexport const x = d;\n', true],
+    ["the provider from the CLI", "src/cli/probe.ts", 'import { C1Client } from "../provider/c1/client";\nexport const c = C1Client;\n', false],
   ];
 
   it.each(cases)("%s (%s): refused = %s", async (_label, file, code, refused) => {

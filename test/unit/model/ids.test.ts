@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatOwnerId, parseOwnerId } from "../../../provider/model/ids";
-import { C1InvalidIdError } from "../../../provider/c1/errors";
+import { formatOwnerId, parseOwnerId } from "../../../src/provider/model/ids";
+import { C1InvalidIdError } from "../../../src/provider/errors";
 
 const key = { appId: "app-1", connectorId: "conn-1", roleSlug: "owner", userId: "u-1" };
 

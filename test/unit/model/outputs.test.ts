@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { toOwnerOutputs, toOwnerUser, toSetOwner } from "../../../provider/model/outputs";
-import type { OwnerKey } from "../../../provider/model/owner-key";
+import { toOwnerOutputs, toOwnerUser, toSetOwner } from "../../../src/provider/model/outputs";
+import type { OwnerKey } from "../../../src/provider/model/owner-key";
 
 /** A User as C1 returns it: the typed fields, provenance lists, the free-form profile and fields nobody reads. */
 const c1User = {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { findKeyProblem, findOwnerKeyFailures } from "../../../provider/model/validation";
+import { findKeyProblem, findOwnerKeyFailures } from "../../../src/provider/model/validation";
 
 const valid = { appId: "app-1", connectorId: "conn-1", roleSlug: "owner", userId: "u-1" };
 

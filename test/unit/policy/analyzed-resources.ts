@@ -3,7 +3,7 @@
  * `__` properties such as `__provider`): our type tokens, and the outputs a create or refresh
  * records, or only the inputs, for a resource a preview is about to create or update.
  */
-import type { AnalyzedResource } from "../../../provider/policy";
+import type { AnalyzedResource } from "../../../src/provider/policy";
 
 /** The policy SDK's internal proxy and sentinels (untyped: internal): what a stack policy receives in a preview. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -48,7 +48,7 @@ export function recordedOwner(name: string, role: Role, userId: string, status =
 }
 
 /** A ConnectorUserOwners; `owners` as recorded (none: about to be created). */
-export function ownerSet(name: string, role: Role, userIds: unknown, options: { exclusive?: boolean; owners?: unknown[] } = {}): AnalyzedResource {
+export function connectorUserOwners(name: string, role: Role, userIds: unknown, options: { exclusive?: boolean; owners?: unknown[] } = {}): AnalyzedResource {
   const props: Record<string, unknown> = { ...role, userIds };
   if (options.exclusive !== undefined) props.exclusive = options.exclusive;
   if (options.owners !== undefined) Object.assign(props, { owners: options.owners, addedCount: 0, removedCount: 0 });

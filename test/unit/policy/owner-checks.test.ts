@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { findDisallowedOwners, findInactiveOwners, listDeclaredOwners, readOwnerResources, type AnalyzedResource } from "../../../provider/policy";
-import { inPreview, ownerSet, recordedOwner, setOwner, singleOwner, user } from "./analyzed-resources";
+import { findDisallowedOwners, findInactiveOwners, listDeclaredOwners, readOwnerResources, type AnalyzedResource } from "../../../src/provider/policy";
+import { inPreview, connectorUserOwners, recordedOwner, setOwner, singleOwner, user } from "./analyzed-resources";
 
 const okta = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner" };
 
@@ -24,27 +24,27 @@ describe("finding owners whose C1 user is not active", () => {
     ["a brand-new owner in a preview: outputs unknown", inPreview(singleOwner("o", okta, "u-new"), { user: "object", createdAt: "string" }), []],
     [
       "a set with one DISABLED member",
-      ownerSet("s", okta, ["u-alice", "u-bob"], { owners: [setOwner("u-alice"), setOwner("u-bob", "DISABLED")] }),
+      connectorUserOwners("s", okta, ["u-alice", "u-bob"], { owners: [setOwner("u-alice"), setOwner("u-bob", "DISABLED")] }),
       [["u-bob", "DISABLED"]],
     ],
     [
       "a non-exclusive set with a DELETED member",
-      ownerSet("s", okta, ["u-bob"], { exclusive: false, owners: [setOwner("u-bob", "DELETED")] }),
+      connectorUserOwners("s", okta, ["u-bob"], { exclusive: false, owners: [setOwner("u-bob", "DELETED")] }),
       [["u-bob", "DELETED"]],
     ],
     [
       "a set member C1 lists without a user",
-      ownerSet("s", okta, ["u-bob"], { owners: [{ userId: "u-bob", createdAt: "2025-01-01T00:00:00Z" }] }),
+      connectorUserOwners("s", okta, ["u-bob"], { owners: [{ userId: "u-bob", createdAt: "2025-01-01T00:00:00Z" }] }),
       [["u-bob", "missing"]],
     ],
-    ["a brand-new set in a preview", ownerSet("s", okta, ["u-alice", "u-bob"]), []],
-    ["a member a preview adds to a recorded set", ownerSet("s", okta, ["u-alice", "u-new"], { owners: [setOwner("u-alice")] }), []],
+    ["a brand-new set in a preview", connectorUserOwners("s", okta, ["u-alice", "u-bob"]), []],
+    ["a member a preview adds to a recorded set", connectorUserOwners("s", okta, ["u-alice", "u-new"], { owners: [setOwner("u-alice")] }), []],
     [
       "a DISABLED member the change removes from the set (still in the old outputs)",
-      ownerSet("s", okta, ["u-alice"], { owners: [setOwner("u-alice"), setOwner("u-bob", "DISABLED")] }),
+      connectorUserOwners("s", okta, ["u-alice"], { owners: [setOwner("u-alice"), setOwner("u-bob", "DISABLED")] }),
       [],
     ],
-    ["a set whose owners are unknown in a preview", inPreview(ownerSet("s", okta, ["u-alice"]), { owners: "array" }), []],
+    ["a set whose owners are unknown in a preview", inPreview(connectorUserOwners("s", okta, ["u-alice"]), { owners: "array" }), []],
   ];
 
   it.each(cases)("%s", (_label, resource, inactive) => {
@@ -72,7 +72,7 @@ describe("finding owners the allow rules refuse", () => {
     ["a brand-new owner in a preview: its email is not known yet", singleOwner("o", okta, "u-new"), []],
     [
       "set members: one at a contractor's domain, one denied",
-      ownerSet("s", okta, ["u-alice", "u-cody", "u-mallory"], {
+      connectorUserOwners("s", okta, ["u-alice", "u-cody", "u-mallory"], {
         exclusive: false,
         owners: [setOwner("u-alice"), setOwner("u-cody", "ENABLED", "cody@contractor.io")],
       }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { countOwnersByRole, findUnderstaffedRoles, readOwnerResources } from "../../../provider/policy";
-import { inPreview, otherResource, ownerSet, recordedOwner, singleOwner } from "./analyzed-resources";
+import { countOwnersByRole, findUnderstaffedRoles, readOwnerResources } from "../../../src/provider/policy";
+import { inPreview, otherResource, connectorUserOwners, recordedOwner, singleOwner } from "./analyzed-resources";
 
 const okta = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner" };
 const oktaAdmin = { ...okta, roleSlug: "admin" };
@@ -16,17 +16,24 @@ function countsOf(resources: Parameters<typeof readOwnerResources>[0]): Record<s
 
 describe("counting owners per role across the stack", () => {
   it("adds up single owners and sets of the same app, connector and role", () => {
-    const counts = countsOf([singleOwner("okta-bob", okta, "u-bob"), ownerSet("okta-owners", okta, ["u-alice"]), recordedOwner("okta-carol", okta, "u-carol")]);
+    const counts = countsOf([
+      singleOwner("okta-bob", okta, "u-bob"),
+      connectorUserOwners("okta-owners", okta, ["u-alice"]),
+      recordedOwner("okta-carol", okta, "u-carol"),
+    ]);
     expect(counts).toEqual({ "app-payroll/conn-okta/owner": ["u-alice", "u-bob", "u-carol"] });
   });
 
   it("counts a non-exclusive set's users like an exclusive set's", () => {
-    const counts = countsOf([ownerSet("a", okta, ["u-alice"], { exclusive: false }), ownerSet("b", okta, ["u-bob"], { exclusive: true })]);
+    const counts = countsOf([
+      connectorUserOwners("a", okta, ["u-alice"], { exclusive: false }),
+      connectorUserOwners("b", okta, ["u-bob"], { exclusive: true }),
+    ]);
     expect(counts).toEqual({ "app-payroll/conn-okta/owner": ["u-alice", "u-bob"] });
   });
 
   it("counts a user declared by two resources once", () => {
-    const counts = countsOf([singleOwner("okta-alice", okta, "u-alice"), ownerSet("okta-owners", okta, ["u-alice", "u-alice"])]);
+    const counts = countsOf([singleOwner("okta-alice", okta, "u-alice"), connectorUserOwners("okta-owners", okta, ["u-alice", "u-alice"])]);
     expect(counts).toEqual({ "app-payroll/conn-okta/owner": ["u-alice"] });
   });
 
@@ -46,7 +53,7 @@ describe("counting owners per role across the stack", () => {
   });
 
   it("counts an emptied set as a role with no owners", () => {
-    expect(countsOf([ownerSet("okta-owners", okta, [])])).toEqual({ "app-payroll/conn-okta/owner": [] });
+    expect(countsOf([connectorUserOwners("okta-owners", okta, [])])).toEqual({ "app-payroll/conn-okta/owner": [] });
   });
 
   it("ignores every other resource of the stack", () => {
@@ -57,12 +64,14 @@ describe("counting owners per role across the stack", () => {
   });
 
   it("marks a role incomplete when a set's users are not known until apply", () => {
-    const [role] = countOwnersByRole(readOwnerResources([singleOwner("o", okta, "u-alice"), inPreview(ownerSet("s", okta, []), { userIds: "array" })]));
+    const [role] = countOwnersByRole(
+      readOwnerResources([singleOwner("o", okta, "u-alice"), inPreview(connectorUserOwners("s", okta, []), { userIds: "array" })]),
+    );
     expect(role).toMatchObject({ userIds: ["u-alice"], complete: false });
   });
 
   it("lists the resources that declare a role, by URN", () => {
-    const [role] = countOwnersByRole(readOwnerResources([singleOwner("zeta", okta, "u-bob"), ownerSet("alpha", okta, ["u-alice"])]));
+    const [role] = countOwnersByRole(readOwnerResources([singleOwner("zeta", okta, "u-bob"), connectorUserOwners("alpha", okta, ["u-alice"])]));
     expect(role.resources.map((resource) => [resource.kind, resource.name])).toEqual([
       ["ConnectorUserOwner", "zeta"],
       ["ConnectorUserOwners", "alpha"],
@@ -75,20 +84,26 @@ describe("finding roles with too few owners", () => {
 
   it("reports a role left with one owner, and not one with two across resources", () => {
     const roles = countOwnersByRole(
-      readOwnerResources([singleOwner("okta-alice", okta, "u-alice"), singleOwner("wd-alice", workday, "u-alice"), ownerSet("wd-owners", workday, ["u-bob"])]),
+      readOwnerResources([
+        singleOwner("okta-alice", okta, "u-alice"),
+        singleOwner("wd-alice", workday, "u-alice"),
+        connectorUserOwners("wd-owners", workday, ["u-bob"]),
+      ]),
     );
     const understaffed = findUnderstaffedRoles(roles, twoEach);
     expect(understaffed.map((role) => [role.role.connectorId, role.userIds, role.minimum])).toEqual([["conn-okta", ["u-alice"], 2]]);
   });
 
   it("applies each role slug's own minimum", () => {
-    const roles = countOwnersByRole(readOwnerResources([ownerSet("owners", okta, ["u-alice", "u-bob"]), ownerSet("admins", oktaAdmin, ["u-carol"])]));
+    const roles = countOwnersByRole(
+      readOwnerResources([connectorUserOwners("owners", okta, ["u-alice", "u-bob"]), connectorUserOwners("admins", oktaAdmin, ["u-carol"])]),
+    );
     const minimums: Record<string, number> = { owner: 3, admin: 1 };
     expect(findUnderstaffedRoles(roles, (slug) => minimums[slug]).map((role) => [role.role.roleSlug, role.minimum])).toEqual([["owner", 3]]);
   });
 
   it("does not report a role whose users are not all known until apply", () => {
-    const roles = countOwnersByRole(readOwnerResources([inPreview(ownerSet("s", okta, []), { userIds: "array" })]));
+    const roles = countOwnersByRole(readOwnerResources([inPreview(connectorUserOwners("s", okta, []), { userIds: "array" })]));
     expect(findUnderstaffedRoles(roles, twoEach)).toEqual([]);
   });
 });

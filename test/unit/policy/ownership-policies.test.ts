@@ -1,7 +1,7 @@
 import type { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
-import { type AnalyzedResource, ownershipPolicies, type OwnershipPolicyConfig, PolicyConfigError } from "../../../provider/policy";
-import { ownerSet, recordedOwner, setOwner, singleOwner, user } from "./analyzed-resources";
+import { type AnalyzedResource, ownershipPolicies, type OwnershipPolicyConfig, PolicyConfigError } from "../../../src/provider/policy";
+import { connectorUserOwners, recordedOwner, setOwner, singleOwner, user } from "./analyzed-resources";
 
 const okta = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner" };
 
@@ -41,11 +41,14 @@ describe("the ownership policies", () => {
   });
 
   it("c1-minimum-owners passes two owners declared by a set and a single owner", () => {
-    expect(violationsOf("c1-minimum-owners", [ownerSet("okta-owners", okta, ["u-alice"]), singleOwner("okta-bob", okta, "u-bob")])).toEqual([]);
+    expect(violationsOf("c1-minimum-owners", [connectorUserOwners("okta-owners", okta, ["u-alice"]), singleOwner("okta-bob", okta, "u-bob")])).toEqual([]);
   });
 
   it("c1-minimum-owners takes its thresholds from the pack config file", () => {
-    const resources = [ownerSet("okta-owners", okta, ["u-alice", "u-bob"]), ownerSet("okta-admins", { ...okta, roleSlug: "admin" }, ["u-carol"])];
+    const resources = [
+      connectorUserOwners("okta-owners", okta, ["u-alice", "u-bob"]),
+      connectorUserOwners("okta-admins", { ...okta, roleSlug: "admin" }, ["u-carol"]),
+    ];
     const fileConfig = { minOwners: 3, minOwnersByRole: { admin: 1 } };
     expect(violationsOf("c1-minimum-owners", resources, { fileConfig }).map((violation) => violation.message)).toEqual([
       expect.stringContaining("role owner has 2 owner(s) (u-alice, u-bob) in this stack, fewer than the 3 required"),
@@ -54,7 +57,7 @@ describe("the ownership policies", () => {
 
   it("c1-active-owners names the disabled user with its email and says to replace it", () => {
     const violations = violationsOf("c1-active-owners", [
-      ownerSet("okta-owners", okta, ["u-alice", "u-bob"], { owners: [setOwner("u-alice"), setOwner("u-bob", "DISABLED")] }),
+      connectorUserOwners("okta-owners", okta, ["u-alice", "u-bob"], { owners: [setOwner("u-alice"), setOwner("u-bob", "DISABLED")] }),
     ]);
     expect(violations.map((violation) => violation.message)).toEqual([
       "user u-bob (bob@example.com), owner of app app-payroll, connector conn-okta, role owner (okta-owners), is DISABLED in C1, as the last refresh or create recorded. " +

@@ -4,8 +4,8 @@ import { ESLint } from "eslint";
 import { describe, expect, it } from "vitest";
 
 const repo = path.resolve(__dirname, "../../..");
-// Resolved from the example pack, as a pack does: from the repo root, the name would be the repo itself.
-const packDir = path.join(repo, "examples/policy-pack");
+// Resolved from the template's pack, as a pack does: from the repo root, the name would be the repo itself.
+const packDir = path.join(repo, "templates/ownership-repository/policy");
 
 /** The modules node loads for `require(specifier)` of the staged package, as paths relative to node_modules. */
 function modulesLoadedBy(specifier: string): string[] {
@@ -36,29 +36,29 @@ describe("the policy entry of the package", () => {
 
   const cases: Array<[label: string, file: string, code: string, refused: boolean]> = [
     [
-      "@pulumi/policy in provider/resources/",
-      "provider/resources/probe.ts",
+      "@pulumi/policy in src/provider/resources/",
+      "src/provider/resources/probe.ts",
       'import { PolicyPack } from "@pulumi/policy";\nexport const p = PolicyPack;\n',
       true,
     ],
-    ["@pulumi/policy in provider/index.ts", "provider/index.ts", 'export type { Policies } from "@pulumi/policy";\n', true],
-    ["@pulumi/policy in provider/model/", "provider/model/probe.ts", 'import type { Policies } from "@pulumi/policy";\nexport type P = Policies;\n', true],
+    ["@pulumi/policy in src/provider/index.ts", "src/provider/index.ts", 'export type { Policies } from "@pulumi/policy";\n', true],
+    ["@pulumi/policy in src/provider/model/", "src/provider/model/probe.ts", 'import type { Policies } from "@pulumi/policy";\nexport type P = Policies;\n', true],
     [
-      "@pulumi/policy's types in provider/policy/",
-      "provider/policy/probe.ts",
+      "@pulumi/policy's types in src/provider/policy/",
+      "src/provider/policy/probe.ts",
       'import type { Policies } from "@pulumi/policy";\nexport type P = Policies;\n',
       false,
     ],
-    ["the C1 client in provider/policy/", "provider/policy/probe.ts", 'import { C1Client } from "../c1/client";\nexport const c = C1Client;\n', true],
+    ["the C1 client in src/provider/policy/", "src/provider/policy/probe.ts", 'import { C1Client } from "../c1/client";\nexport const c = C1Client;\n', true],
     [
-      "the dynamic provider in provider/policy/",
-      "provider/policy/probe.ts",
+      "the dynamic provider in src/provider/policy/",
+      "src/provider/policy/probe.ts",
       'import { clientFor } from "../dynamic/provider-registry";\nexport const c = clientFor;\n',
       true,
     ],
     [
-      "the model in provider/policy/",
-      "provider/policy/probe.ts",
+      "the model in src/provider/policy/",
+      "src/provider/policy/probe.ts",
       'import { roleIdentity } from "../model/owner-key";\nexport const r = roleIdentity;\n',
       false,
     ],

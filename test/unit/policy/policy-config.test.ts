@@ -6,7 +6,7 @@ import {
   policyConfigSchemas,
   resolvePolicyConfig,
   resolvePolicySettings,
-} from "../../../provider/policy";
+} from "../../../src/provider/policy";
 
 describe("resolving the policy config", () => {
   it("defaults to every policy mandatory, two owners per role and no allow rules", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type AnalyzedResource, ownerResourceKindOf } from "../../../provider/policy";
+import { type AnalyzedResource, ownerResourceKindOf } from "../../../src/provider/policy";
 import { OWNER_SET_TYPE, OWNER_TYPE, otherResource } from "./analyzed-resources";
 
 const role = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner" };

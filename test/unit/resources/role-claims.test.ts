@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { claimOwner, claimRole, claimRoleInputs } from "../../../provider/resources/role-claims";
+import { claimOwner, claimRole, claimRoleInputs } from "../../../src/provider/resources/role-claims";
 import { resetRoleClaims } from "../../support/registries";
 
 const role = { appId: "app-1", connectorId: "conn-1", roleSlug: "owner" };
@@ -8,30 +8,30 @@ describe("role claims", () => {
   beforeEach(() => resetRoleClaims());
 
   it("lets several single owners share a role", () => {
-    claimRole(role, "single owners", "a");
-    expect(() => claimRole(role, "single owners", "b")).not.toThrow();
+    claimRole(role, "ConnectorUserOwner", "a");
+    expect(() => claimRole(role, "ConnectorUserOwner", "b")).not.toThrow();
   });
 
-  it("refuses an owner set on a role that single owners manage", () => {
-    claimRole(role, "single owners", "alice");
-    expect(() => claimRole(role, "owner set", "payroll-owners")).toThrow(
+  it("refuses a ConnectorUserOwners on a role that single owners manage", () => {
+    claimRole(role, "ConnectorUserOwner", "alice");
+    expect(() => claimRole(role, "ConnectorUserOwners", "payroll-owners")).toThrow(
       'payroll-owners: role "owner" of connector "conn-1" (app "app-1") is already managed by ConnectorUserOwner resources in this program',
     );
   });
 
-  it("refuses a single owner on a role that an owner set manages", () => {
-    claimRole(role, "owner set", "payroll-owners");
-    expect(() => claimRole(role, "single owners", "alice")).toThrow("is already managed by a ConnectorUserOwners resource");
+  it("refuses a single owner on a role that a ConnectorUserOwners manages", () => {
+    claimRole(role, "ConnectorUserOwners", "payroll-owners");
+    expect(() => claimRole(role, "ConnectorUserOwner", "alice")).toThrow("is already managed by a ConnectorUserOwners resource");
   });
 
-  it("refuses two owner sets on one role", () => {
-    claimRole(role, "owner set", "a");
-    expect(() => claimRole(role, "owner set", "b")).toThrow("already managed by a ConnectorUserOwners resource");
+  it("refuses two ConnectorUserOwners on one role", () => {
+    claimRole(role, "ConnectorUserOwners", "a");
+    expect(() => claimRole(role, "ConnectorUserOwners", "b")).toThrow("already managed by a ConnectorUserOwners resource");
   });
 
   it("keeps roles of other connectors apart", () => {
-    claimRole(role, "owner set", "a");
-    expect(() => claimRole({ ...role, connectorId: "conn-2" }, "single owners", "b")).not.toThrow();
+    claimRole(role, "ConnectorUserOwners", "a");
+    expect(() => claimRole({ ...role, connectorId: "conn-2" }, "ConnectorUserOwner", "b")).not.toThrow();
   });
 });
 
@@ -53,7 +53,7 @@ describe("owner claims", () => {
   });
 
   it("claims the owner along with the role from plain inputs", () => {
-    claimRoleInputs(alice, "single owners", "alice-1");
-    expect(() => claimRoleInputs(alice, "single owners", "alice-2")).toThrow('already declared by ConnectorUserOwner "alice-1"');
+    claimRoleInputs(alice, "ConnectorUserOwner", "alice-1");
+    expect(() => claimRoleInputs(alice, "ConnectorUserOwner", "alice-2")).toThrow('already declared by ConnectorUserOwner "alice-1"');
   });
 });

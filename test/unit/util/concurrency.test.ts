@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { forEachLimited } from "../../../provider/util/concurrency";
+import { forEachLimited } from "../../../src/provider/util/concurrency";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -6,13 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectorUserOwner, ConnectorUserOwners } from "pulumi-conductorone-owners";
-import {
-  listDeclaredOwners,
-  OWNERSHIP_DOCUMENT_KEY,
-  ownerResourceName,
-  ownerSetResourceName,
-  readOwnershipDocument,
-} from "../../../../examples/ownership-as-code/ownership-document";
+import { listDeclaredOwners, OWNERSHIP_DOCUMENT_KEY, ownerResourceName, roleResourceName, readOwnershipDocument } from "../../../../src/ownership/document";
 
 const roles = readOwnershipDocument(new pulumi.Config().getObject<unknown>(OWNERSHIP_DOCUMENT_KEY));
 
@@ -21,5 +15,5 @@ for (const owner of listDeclaredOwners(roles.filter((role) => !role.exclusive)))
   new ConnectorUserOwner(ownerResourceName(owner), { appId, connectorId, roleSlug, userId });
 }
 for (const { appId, connectorId, roleSlug, userIds } of roles.filter((role) => role.exclusive)) {
-  new ConnectorUserOwners(ownerSetResourceName({ appId, connectorId, roleSlug }), { appId, connectorId, roleSlug, userIds });
+  new ConnectorUserOwners(roleResourceName({ appId, connectorId, roleSlug }), { appId, connectorId, roleSlug, userIds });
 }
