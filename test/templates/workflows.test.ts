@@ -172,7 +172,7 @@ describe("the GitOps workflows", () => {
   });
 
   it("are documented with the C1 trust condition of each environment: repository, event, ref and environment", () => {
-    const readme = readFileSync(path.join(repo, "examples/gitops/README.md"), "utf8");
+    const readme = readFileSync(path.join(repo, "docs/gitops.md"), "utf8");
     for (const workflow of workflows) {
       const environment = ENVIRONMENTS[workflow.file]!;
       const condition = readme.split("\n").find((line) => line.includes(`claims.environment == "${environment}"`));
