@@ -1,8 +1,11 @@
 /**
- * `npm run demo`: the quickstart program (examples/quickstart) against a local C1 emulator, driven
- * by the real Pulumi CLI, step by step: up, stack outputs, an owner deleted behind Pulumi's back,
- * drift detection, repair, destroy. Every step checks that what it shows really happened, so the
- * demo exits non-zero instead of silently going stale.
+ * `npm run demo`: the journey of ownership as code against a local C1 emulator, with the real
+ * Pulumi CLI and the package's own `c1-ownership` CLI, step by step, on the root project (stack/,
+ * the same two-line program the template gives a team): owners set by hand in C1 are exported into
+ * a new stack's ownership document, adopted by `pulumi up` without a write to C1, one is removed
+ * in C1 and `c1-ownership drift` reports it, the pull request's preview (with the guardrails)
+ * plans to put it back, `up --refresh` does, and `destroy` ends it. Every step checks that what it
+ * shows really happened, so the demo exits non-zero instead of silently going stale.
  *
  * Nothing lasting is touched: state goes to a throwaway file backend in a temp dir (not the repo's
  * .pulumi-state, so every run starts clean), and the stack's Pulumi.<stack>.yaml is removed at the
@@ -18,7 +21,12 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startEmulator, type StartedEmulator } from "../src/emulator";
 
-const PROGRAM_DIR = path.resolve(__dirname, "../examples/quickstart");
+/** The root project: Pulumi.yaml names stack/ as its program. */
+const PROJECT_DIR = path.resolve(__dirname, "..");
+/** The c1-ownership CLI as the package ships it (staged in node_modules by with-toolchain.sh). */
+const C1_OWNERSHIP = path.join(PROJECT_DIR, "node_modules/pulumi-conductorone-owners/dist/cli/main.js");
+/** The template's guardrails, as the pull request's preview runs them. */
+const POLICY_PACK = "templates/ownership-repository/policy";
 
 interface OwnerKey {
   appId: string;
@@ -27,23 +35,24 @@ interface OwnerKey {
   userId: string;
 }
 
-/** What examples/quickstart/index.ts declares; keep the two in step. */
-const DECLARED_OWNERS: OwnerKey[] = [
-  { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-alice" },
-  { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-bob" },
-  { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "admin", userId: "u-carol" },
-];
-const EXPECTED_EMAILS_BY_ROLE = { admin: ["carol@example.com"], owner: ["alice@example.com", "bob@example.com"] };
-/** The owner "someone" removes in the C1 UI in step 3. */
-const DRIFTED_OWNER = DECLARED_OWNERS[1]!;
+const owner = (appId: string, connectorId: string, roleSlug: string, userId: string): OwnerKey => ({ appId, connectorId, roleSlug, userId });
 
-/**
- * The CLI's exit code for `--expect-no-changes` when there are changes. Pulumi documents its exit
- * codes as a stable contract (sdk/go/common/util/cmdutil/exit.go), so a drift job can tell drift
- * (7) from a check that could not run (e.g. 3, authentication).
- */
-const EXIT_UNEXPECTED_CHANGES = 7;
-const STEP_COUNT = 6;
+/** What "someone set by hand in C1" before the stack existed: two owners per role, as the guardrails ask. */
+const HAND_MADE_OWNERS: OwnerKey[] = [
+  owner("app-payroll", "conn-okta", "owner", "u-alice"),
+  owner("app-payroll", "conn-okta", "owner", "u-bob"),
+  owner("app-payroll", "conn-okta", "admin", "u-carol"),
+  owner("app-payroll", "conn-okta", "admin", "u-erin"),
+  owner("app-github", "conn-github", "admin", "u-dave"),
+  owner("app-github", "conn-github", "admin", "u-erin"),
+];
+const CONNECTORS = ["app-payroll/conn-okta", "app-github/conn-github"];
+/** The owner "someone" removes in the C1 UI in step 4. */
+const DRIFTED_OWNER = HAND_MADE_OWNERS[1]!;
+
+const STEP_COUNT = 7;
+/** c1-ownership drift: C1 differs from the stack. */
+const EXIT_DRIFT = 3;
 
 /** A step did not behave as the demo says it does, or the demo was stopped. */
 class DemoCheckFailed extends Error {}
@@ -75,13 +84,6 @@ function stripColors(text: string): string {
   return text.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
-/** JSON with object keys sorted, so that key order does not matter when comparing. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) =>
-    item !== null && typeof item === "object" && !Array.isArray(item) ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b))) : item,
-  );
-}
-
 const ownerId = (key: OwnerKey): string => `${key.appId}/${key.connectorId}/${key.roleSlug}/${key.userId}`;
 
 // ---------------------------------------------------------------------------------------------
@@ -96,8 +98,8 @@ interface CliRun {
 let runningChild: ChildProcess | undefined;
 let stopSignal: NodeJS.Signals | undefined;
 
-/** The real `pulumi` CLI on one stack of the quickstart program. */
-class PulumiCli {
+/** The real `pulumi` CLI, and the package's `c1-ownership`, on one stack of the root project. */
+class DemoCli {
   constructor(
     readonly stack: string,
     private readonly env: NodeJS.ProcessEnv,
@@ -107,24 +109,30 @@ class PulumiCli {
    * Runs `pulumi ARGS`, printing the command (without the flags every call shares, listed once in
    * the setup) and streaming its output to the terminal.
    */
-  run(args: string[], options: { stdin?: string; shownAs?: string } = {}): Promise<CliRun> {
+  pulumi(args: string[], options: { stdin?: string; shownAs?: string } = {}): Promise<CliRun> {
     console.log(dim(`$ pulumi ${options.shownAs ?? args.join(" ")}`));
-    return this.spawn(args, { ...options, show: true, color: useColor });
+    const sharedFlags = ["--stack", this.stack, "--non-interactive", "--color", useColor ? "always" : "never"];
+    return this.spawn("pulumi", [...args, ...sharedFlags], { ...options, show: true });
+  }
+
+  /** Runs `c1-ownership ARGS --stack STACK`, printing the command as a person would type it. */
+  c1Ownership(args: string[]): Promise<CliRun> {
+    console.log(dim(`$ c1-ownership ${args.join(" ")} --stack ${this.stack}`));
+    return this.spawn(process.execPath, [C1_OWNERSHIP, ...args, "--stack", this.stack], { show: true });
   }
 
   /** Runs `pulumi ARGS` without showing its stdout, for the demo's own checks. @returns stdout */
   async read(args: string[]): Promise<string> {
-    const result = await this.spawn(args, { show: false, color: false });
+    const result = await this.spawn("pulumi", [...args, "--stack", this.stack, "--non-interactive", "--color", "never"], { show: false });
     if (result.code !== 0) throw new DemoCheckFailed(`\`pulumi ${args.join(" ")}\` exited with ${result.code}`);
     return result.output;
   }
 
-  private spawn(args: string[], options: { stdin?: string; show: boolean; color: boolean }): Promise<CliRun> {
+  private spawn(command: string, args: string[], options: { stdin?: string; show: boolean }): Promise<CliRun> {
     if (stopSignal) return Promise.reject(new DemoCheckFailed(`stopped by ${stopSignal}`));
-    const sharedFlags = ["--stack", this.stack, "--non-interactive", "--color", options.color ? "always" : "never"];
     return new Promise((resolve, reject) => {
-      const child = spawn("pulumi", [...args, ...sharedFlags], {
-        cwd: PROGRAM_DIR,
+      const child = spawn(command, args, {
+        cwd: PROJECT_DIR,
         env: this.env,
         stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
       });
@@ -151,7 +159,11 @@ class PulumiCli {
 }
 
 function expectExitCode(run: CliRun, expected: number, command: string): void {
-  if (run.code !== expected) throw new DemoCheckFailed(`\`pulumi ${command}\` exited with ${run.code}, expected ${expected}`);
+  if (run.code !== expected) throw new DemoCheckFailed(`\`${command}\` exited with ${run.code}, expected ${expected}`);
+}
+
+function expectOutput(run: CliRun, pattern: RegExp, what: string): void {
+  if (!pattern.test(run.output)) throw new DemoCheckFailed(`the output does not show ${what}`);
 }
 
 /** Checks that the emulator holds exactly `expected`, in any order. */
@@ -163,87 +175,90 @@ function expectEmulatorOwners(c1: StartedEmulator, expected: OwnerKey[], when: s
   }
 }
 
+/** The API requests that changed C1 since `since` (the emulator's request log). */
+function writesSince(c1: StartedEmulator, since: number): string[] {
+  return c1.emulator.requests
+    .slice(since)
+    .filter((entry) => entry.kind === "api" && entry.method !== "GET")
+    .map((entry) => `${entry.method} ${entry.path}`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The demo
 
-async function runDemo(c1: StartedEmulator, pulumi: PulumiCli): Promise<void> {
+async function runDemo(c1: StartedEmulator, cli: DemoCli): Promise<void> {
   heading(
     "Setup",
-    "a new stack pointed at the emulator",
+    "a new stack pointed at the emulator, and owners set by hand in C1",
     `A local C1 emulator is listening on ${c1.url}, with a throwaway client.\n` +
-      `Every command below runs in examples/quickstart with: --stack ${pulumi.stack} --non-interactive`,
+      `Every command below runs in the root project (program stack/index.ts) on --stack ${cli.stack}.`,
   );
-  expectExitCode(await pulumi.run(["stack", "init", "--no-select"], { shownAs: "stack init" }), 0, "stack init");
-  expectExitCode(await pulumi.run(["config", "set", "conductorone:serverUrl", c1.url]), 0, "config set");
+  expectExitCode(await cli.pulumi(["stack", "init", "--no-select"], { shownAs: "stack init" }), 0, "pulumi stack init");
+  expectExitCode(await cli.pulumi(["config", "set", "conductorone:serverUrl", c1.url]), 0, "pulumi config set");
   // The emulator is not the tenant host its client ids name: credentials may go to it only when allowed.
   const emulatorHost = c1.env.CONDUCTORONE_ALLOW_CREDENTIALS_TO_HOST;
-  expectExitCode(await pulumi.run(["config", "set", "conductorone:allowCredentialsToHost", emulatorHost]), 0, "config set");
-  expectExitCode(await pulumi.run(["config", "set", "conductorone:clientId", c1.client.clientId]), 0, "config set");
+  expectExitCode(await cli.pulumi(["config", "set", "conductorone:allowCredentialsToHost", emulatorHost]), 0, "pulumi config set");
+  expectExitCode(await cli.pulumi(["config", "set", "conductorone:clientId", c1.client.clientId]), 0, "pulumi config set");
   // The secret goes in on stdin: it never appears on a command line or on screen.
-  const setSecret = await pulumi.run(["config", "set", "--secret", "conductorone:clientSecret"], {
+  const setSecret = await cli.pulumi(["config", "set", "--secret", "conductorone:clientSecret"], {
     stdin: c1.client.clientSecret,
     shownAs: "config set --secret conductorone:clientSecret   # value on stdin",
   });
-  expectExitCode(setSecret, 0, "config set --secret");
-  notice(`the client secret is stored encrypted in Pulumi.${pulumi.stack}.yaml; the client id and URL are plain config.`);
-
-  heading(1, "pulumi up", "Creates the owners the program declares: alice and bob as `owner`, carol as `admin` of app-payroll/conn-okta.");
-  expectExitCode(await pulumi.run(["up", "--yes"]), 0, "up --yes");
-  expectEmulatorOwners(c1, DECLARED_OWNERS, "after `pulumi up`");
-  notice(
-    `"4 created" is the stack itself and 3 ConnectorUserOwner resources, each named after its C1 id.\n` + `  The emulator now holds exactly those 3 owners.`,
-  );
-
-  heading(2, "pulumi stack output", "The stack's outputs: the owners' emails per role, and their ids.");
-  expectExitCode(await pulumi.run(["stack", "output"]), 0, "stack output");
-  const outputs = JSON.parse(await pulumi.read(["stack", "output", "--json"])) as { emailsByRole?: unknown };
-  if (canonicalJson(outputs.emailsByRole) !== canonicalJson(EXPECTED_EMAILS_BY_ROLE)) {
-    throw new DemoCheckFailed(`emailsByRole is ${canonicalJson(outputs.emailsByRole)}, expected ${canonicalJson(EXPECTED_EMAILS_BY_ROLE)}`);
+  expectExitCode(setSecret, 0, "pulumi config set --secret");
+  for (const key of HAND_MADE_OWNERS) {
+    console.log(dim(`(C1 UI) add owner ${ownerId(key)}`));
+    c1.emulator.store.addOwner(key);
   }
-  notice("the emails come from C1's user records; the program only names user ids.");
+  notice(`C1 has ${HAND_MADE_OWNERS.length} owners that no stack made; the client secret is stored encrypted in Pulumi.${cli.stack}.yaml.`);
 
-  heading(3, "drift", `Someone removes ${DRIFTED_OWNER.userId} as ${DRIFTED_OWNER.roleSlug} in the C1 UI. Pulumi is not told.`);
-  console.log(dim(`(emulator) delete owner ${ownerId(DRIFTED_OWNER)}`));
-  const { appId, connectorId, roleSlug, userId } = DRIFTED_OWNER;
-  if (!c1.emulator.store.removeOwner(appId, connectorId, roleSlug, userId)) {
-    throw new DemoCheckFailed(`${ownerId(DRIFTED_OWNER)} was not in the emulator to delete`);
-  }
-  notice("C1 now has 2 owners, while the stack's state still records 3.");
+  heading(1, "c1-ownership export", "Reads each connector's owners from C1 and writes them as the stack's ownership document.");
+  const exported = await cli.c1Ownership(["export", ...CONNECTORS.flatMap((connector) => ["--connector", connector])]);
+  expectExitCode(exported, 0, "c1-ownership export");
+  expectOutput(exported, new RegExp(`wrote ${HAND_MADE_OWNERS.length} owner\\(s\\) of ${CONNECTORS.length} connector\\(s\\)`), "the owners written");
+  const checked = await cli.c1Ownership(["check"]);
+  expectExitCode(checked, 0, "c1-ownership check");
+  notice(`the document lists the ${HAND_MADE_OWNERS.length} owners by app, connector and role; check finds it valid, offline.`);
 
-  heading(4, "detect the drift", "`preview --refresh` reads C1 first, then plans what it takes to match the program again.");
-  const preview = await pulumi.run(["preview", "--refresh"]);
-  expectExitCode(preview, 0, "preview --refresh");
-  const plannedCreate = new RegExp(`^\\s*\\+\\s+\\S+ConnectorUserOwner\\s+${ownerId(DRIFTED_OWNER)}\\s+create\\s*$`, "m");
-  if (!plannedCreate.test(preview.output)) throw new DemoCheckFailed(`the preview does not plan a create of ${ownerId(DRIFTED_OWNER)}`);
-  expectEmulatorOwners(
-    c1,
-    DECLARED_OWNERS.filter((owner) => owner !== DRIFTED_OWNER),
-    "after a preview",
-  );
-  notice(`the preview plans one create, of ${ownerId(DRIFTED_OWNER)} (its id is [unknown] until it exists),\n` + `  and changed nothing.`);
+  heading(2, "pulumi up", "Adopts what the document declares: one ConnectorUserOwners per role.");
+  const beforeUp = c1.emulator.requests.length;
+  expectExitCode(await cli.pulumi(["up", "--yes"]), 0, "pulumi up --yes");
+  const writes = writesSince(c1, beforeUp);
+  if (writes.length > 0) throw new DemoCheckFailed(`\`pulumi up\` wrote to C1: ${writes.join(", ")}`);
+  expectEmulatorOwners(c1, HAND_MADE_OWNERS, "after `pulumi up`");
+  notice("3 roles are 3 resources, and the emulator's request log has no POST and no DELETE: nothing changed in C1.");
 
-  console.log("\nA scheduled drift job runs this instead, and fails when C1 no longer matches the state:\n");
-  const driftCheck = await pulumi.run(["refresh", "--preview-only", "--expect-no-changes"]);
-  expectExitCode(driftCheck, EXIT_UNEXPECTED_CHANGES, "refresh --preview-only --expect-no-changes");
-  console.log(bold(`\nexit code: ${driftCheck.code}`));
-  notice(
-    `exit code ${EXIT_UNEXPECTED_CHANGES} means "changes found" and fails the job. A refresh brings the state in line with C1,\n` +
-      `  so the missing owner shows as a "delete" from the state: nothing in C1 is deleted.`,
-  );
+  heading(3, "c1-ownership drift", "What the person on call runs: C1 against the stack, changing nothing.");
+  expectExitCode(await cli.c1Ownership(["drift"]), 0, "c1-ownership drift");
+  notice("exit code 0: C1 matches the stack.");
 
-  heading(5, "repair", "`up --refresh` reads C1, then recreates what the program declares but C1 lacks.");
-  expectExitCode(await pulumi.run(["up", "--refresh", "--yes"]), 0, "up --refresh --yes");
-  expectEmulatorOwners(c1, DECLARED_OWNERS, "after `pulumi up --refresh`");
-  console.log("\nThe drift job passes again:\n");
-  const cleanCheck = await pulumi.run(["refresh", "--preview-only", "--expect-no-changes"]);
-  expectExitCode(cleanCheck, 0, "refresh --preview-only --expect-no-changes");
-  console.log(bold(`\nexit code: ${cleanCheck.code}`));
-  notice(`${ownerId(DRIFTED_OWNER)} is back in C1 (1 created, 3 unchanged), and the drift check exits 0.`);
+  heading(4, "drift", `Someone removes ${DRIFTED_OWNER.userId} as ${DRIFTED_OWNER.roleSlug} in the C1 UI. Pulumi is not told.`);
+  console.log(dim(`(C1 UI) remove owner ${ownerId(DRIFTED_OWNER)}`));
+  if (!c1.emulator.store.removeOwner(DRIFTED_OWNER)) throw new DemoCheckFailed(`${ownerId(DRIFTED_OWNER)} was not in the emulator to remove`);
+  const drift = await cli.c1Ownership(["drift"]);
+  expectExitCode(drift, EXIT_DRIFT, "c1-ownership drift");
+  expectOutput(drift, /app-payroll +conn-okta +owner +u-bob +bob@example\.com +removed in C1/, `the row of ${ownerId(DRIFTED_OWNER)}`);
+  console.log(bold(`\nexit code: ${drift.code}`));
+  notice(`exit code ${EXIT_DRIFT} means drift: the table names the owner, with the email C1 last reported.`);
 
-  heading(6, "pulumi destroy", "Deletes every owner the stack manages, then (--remove) the stack and its config file.");
-  expectExitCode(await pulumi.run(["destroy", "--yes", "--remove"]), 0, "destroy --yes --remove");
+  heading(5, "the pull request's preview", "`preview --refresh` with the template's guardrails: what a reviewer approves.");
+  const beforePreview = c1.emulator.requests.length;
+  const preview = await cli.pulumi(["preview", "--refresh", "--diff", "--policy-pack", POLICY_PACK, "--policy-pack-config", `${POLICY_PACK}/config.json`]);
+  expectExitCode(preview, 0, "pulumi preview --refresh --policy-pack");
+  expectOutput(preview, /~ 1 to update/, "one role to update");
+  expectOutput(preview, /c1-ownership-guardrails/, "the guardrails pack");
+  if (writesSince(c1, beforePreview).length > 0) throw new DemoCheckFailed("the preview wrote to C1");
+  notice(`the preview plans to add ${DRIFTED_OWNER.userId} back to the role, the guardrails pass, and nothing changed in C1.`);
+
+  heading(6, "repair", "`up --refresh` reads C1, then puts back what the document declares but C1 lacks.");
+  expectExitCode(await cli.pulumi(["up", "--refresh", "--yes"]), 0, "pulumi up --refresh --yes");
+  expectEmulatorOwners(c1, HAND_MADE_OWNERS, "after `pulumi up --refresh`");
+  expectExitCode(await cli.c1Ownership(["drift"]), 0, "c1-ownership drift");
+  notice(`${ownerId(DRIFTED_OWNER)} is back in C1, and the drift check exits 0.`);
+
+  heading(7, "pulumi destroy", "Deletes every owner the stack manages, then (--remove) the stack and its config file.");
+  expectExitCode(await cli.pulumi(["destroy", "--yes", "--remove"]), 0, "pulumi destroy --yes --remove");
   expectEmulatorOwners(c1, [], "after `pulumi destroy`");
-  notice("the 3 owners are deleted: the emulator holds none.");
+  notice(`the ${HAND_MADE_OWNERS.length} owners are deleted: the emulator holds none.`);
 }
 
 /** The CLI's environment: the throwaway backend, and no C1 settings from the caller's shell. */
@@ -265,7 +280,7 @@ async function main(): Promise<number> {
   const backendDir = mkdtempSync(path.join(tmpdir(), "c1-demo-state-"));
   // Synchronous, so that it also runs from the 'exit' handler (uncaught errors, a second Ctrl-C).
   const removeStackAndState = (): void => {
-    rmSync(path.join(PROGRAM_DIR, `Pulumi.${stack}.yaml`), { force: true });
+    rmSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), { force: true });
     rmSync(backendDir, { recursive: true, force: true });
   };
   process.on("exit", removeStackAndState);
@@ -281,7 +296,7 @@ async function main(): Promise<number> {
 
   const c1 = await startEmulator({ clientName: "demo" });
   try {
-    await runDemo(c1, new PulumiCli(stack, demoEnvironment(backendDir)));
+    await runDemo(c1, new DemoCli(stack, demoEnvironment(backendDir)));
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(0);
     console.log(`\n${green("✔")} ${bold(`Demo passed: all ${STEP_COUNT} steps behaved as described, in ${seconds}s.`)}`);
     return 0;

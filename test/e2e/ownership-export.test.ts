@@ -12,9 +12,10 @@ import type { C1Emulator } from "../../src/emulator";
 import { findLeak } from "../support/provider-fixture";
 import { OWNERS_CONFIG_KEY, ROOT_STACK_DIR } from "../support/root-stack";
 import { type E2eStack, runProcess, startEmulatorStack, C1_OWNERSHIP_CLI } from "./harness";
+import { OWNER_RESOURCE_TYPES } from "../../src/provider/model/type-tokens";
 
 const STEP_TIMEOUT = 180_000;
-const SET_TYPE = "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwners";
+const SET_TYPE = OWNER_RESOURCE_TYPES.ConnectorUserOwners;
 
 let emulator: C1Emulator;
 let e2e: E2eStack;

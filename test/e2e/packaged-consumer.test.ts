@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createConsumerProject, installedVersion, PACKAGE_NAME, packRepo } from "../support/consumer-project";
-import { readmeProviderBytes } from "../support/readme";
+import { statedProviderBytes } from "../support/readme";
 import { providerTextRequiring, STATE_ENTRIES, STATED_SIZE_MARGIN_BYTES } from "../support/state-contract";
 import { OWNER_TYPE } from "./harness";
 import { describeOwnerLifecycle } from "./scenarios/owner-lifecycle";
@@ -65,7 +65,7 @@ for (const sdkVersion of SDK_VERSIONS) {
         // Exactly the state contract's text: one require of the resource's state entry.
         for (const text of texts) expect(text).toBe(providerTextRequiring(STATE_ENTRIES[OWNER_TYPE]));
         // The size the README states, so a change to the text shows there.
-        for (const stated of await readmeProviderBytes()) {
+        for (const stated of await statedProviderBytes()) {
           expect(Math.abs(bytes - stated), `the README states ${stated} bytes per resource, measured ${bytes}`).toBeLessThanOrEqual(STATED_SIZE_MARGIN_BYTES);
         }
       });

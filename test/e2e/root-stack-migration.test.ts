@@ -1,5 +1,9 @@
 /**
- * Upgrading the root stack from one resource per owner (the program up to 0.1.0, kept in
+ * Upgrading the root stack in place. From 0.1's program written inline (one ConnectorUserOwners
+ * per role, kept in test/e2e/programs/root-stack-0.1) to today's stack/index.ts, which calls the
+ * package's declareOwnership(): no change at all, same URNs, no request that writes to C1.
+ *
+ * From one resource per owner (the program up to 0.1.0, kept in
  * test/e2e/programs/ownership-one-resource-per-owner) to one resource per role must not touch C1:
  * each role's set lists C1 first and POSTs only users it lacks (none), and each old single owner
  * leaves the stack without a DELETE because the set of the same deployment lists it.
@@ -7,12 +11,14 @@
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../src/emulator";
+import { OWNER_RESOURCE_TYPES } from "../../src/provider/model/type-tokens";
 import { readDemoDocument, ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
 import { type E2eStack, OWNER_TYPE, startEmulatorStack } from "./harness";
 
 const STEP_TIMEOUT = 180_000;
-const SET_TYPE = "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwners";
+const SET_TYPE = OWNER_RESOURCE_TYPES.ConnectorUserOwners;
 const ONE_RESOURCE_PER_OWNER = path.resolve(__dirname, "programs/ownership-one-resource-per-owner");
+const INLINE_0_1 = path.resolve(__dirname, "programs/root-stack-0.1");
 
 let emulator: C1Emulator;
 let before: E2eStack;
@@ -113,6 +119,36 @@ describe("moving a populated root stack from one resource per owner to one per r
       } finally {
         await (moved ?? second.e2e).dispose();
         await second.emulator.close();
+      }
+    },
+    STEP_TIMEOUT,
+  );
+});
+
+describe("moving a root stack deployed by 0.1's inline program to declareOwnership()", () => {
+  it(
+    "previews and updates with no change, the same URNs and outputs, and no write to C1",
+    async () => {
+      const old = await startEmulatorStack({ programDir: INLINE_0_1 });
+      let moved: E2eStack | undefined;
+      try {
+        await writeOwnershipDocument(old.e2e, await readDemoDocument());
+        expect((await old.e2e.up()).code).toBe(0);
+        const urnsBefore = (await old.e2e.exportDeployment()).resources.map((resource) => resource.urn).sort();
+        const outputsBefore = await old.e2e.stack.outputs();
+        moved = await old.e2e.movedTo(ROOT_STACK_DIR);
+        const since = old.emulator.requests.length;
+        const preview = await moved.run(["preview", "--refresh", "--expect-no-changes"]);
+        expect(preview.code, preview.stdout.slice(-3000)).toBe(0);
+        const up = await moved.up(["--expect-no-changes"]);
+        expect(up.code, up.stdout.slice(-3000)).toBe(0);
+        expect(old.emulator.requests.slice(since).filter((entry) => entry.kind === "api" && entry.method !== "GET")).toEqual([]);
+        expect((await moved.exportDeployment()).resources.map((resource) => resource.urn).sort()).toEqual(urnsBefore);
+        expect(urnsBefore.filter((urn) => urn.includes(SET_TYPE))).toHaveLength(5);
+        expect(await moved.stack.outputs()).toEqual(outputsBefore);
+      } finally {
+        await (moved ?? old.e2e).dispose();
+        await old.emulator.close();
       }
     },
     STEP_TIMEOUT,

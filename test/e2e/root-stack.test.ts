@@ -9,11 +9,12 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../src/emulator";
 import { emulatorServerEnv, startTestEmulator } from "../support/provider-fixture";
-import { readmeCommandsRunIn } from "../support/readme";
+import { commandsRunIn } from "../support/readme";
 import { readDemoDocument, ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
 import { type E2eStack, runProcess, startEmulatorStack, type ProcessResult } from "./harness";
+import { OWNER_RESOURCE_TYPES } from "../../src/provider/model/type-tokens";
 
-const SET_TYPE = "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwners";
+const SET_TYPE = OWNER_RESOURCE_TYPES.ConnectorUserOwners;
 
 const STEP_TIMEOUT = 180_000;
 
@@ -243,11 +244,11 @@ function runLine(line: string, env: NodeJS.ProcessEnv): Promise<ProcessResult> {
 }
 
 /**
- * The README's walk through the committed demo stack, command for command: the commands are read
- * from the README's block that names this file. The emulator's `export` lines are the
+ * The walk through the committed demo stack in docs/ownership-as-code.md, command for command: the commands are read
+ * from that page's block that names this file. The emulator's `export` lines are the
  * environment; state goes to a temp backend, not .pulumi-state.
  */
-describe("the demo stack, as the README walks through it", () => {
+describe("the demo stack, as docs/ownership-as-code.md walks through it", () => {
   const demoFile = path.join(ROOT_STACK_DIR, "Pulumi.demo.yaml");
   let emulator: C1Emulator;
   let env: NodeJS.ProcessEnv;
@@ -256,7 +257,7 @@ describe("the demo stack, as the README walks through it", () => {
   let commands: string[];
 
   beforeAll(async () => {
-    commands = await readmeCommandsRunIn("test/e2e/root-stack.test.ts");
+    commands = await commandsRunIn("test/e2e/root-stack.test.ts", "docs/ownership-as-code.md");
     let clientId: string;
     let clientSecret: string;
     ({ emulator, clientId, clientSecret } = await startTestEmulator());

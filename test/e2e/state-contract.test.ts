@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../src/emulator";
 import { createConsumerProject, packRepo } from "../support/consumer-project";
-import { readmeProviderBytes } from "../support/readme";
+import { statedProviderBytes } from "../support/readme";
 import { type DynamicType, FIXTURES, LEGACY_ENTRIES, providerTextRequiring, STATE_ENTRIES, STATED_SIZE_MARGIN_BYTES } from "../support/state-contract";
 import { startTestEmulator } from "../support/provider-fixture";
 import { E2eStack, emulatorStackConfig } from "./harness";
@@ -72,7 +72,7 @@ describe("the state contract of the installed package", () => {
       expect(resource.inputs?.__provider).toBe(providerTextRequiring(STATE_ENTRIES[type]));
     }
     // Each is about the size the README states.
-    const stated = await readmeProviderBytes();
+    const stated = await statedProviderBytes();
     for (const resource of resources) {
       const bytes = Buffer.byteLength(String(resource.outputs?.__provider));
       console.log(`__provider bytes (${resource.type}): ${bytes}`);

@@ -38,18 +38,10 @@ export async function commandsRunIn(testFile: string, doc = "README.md"): Promis
 }
 
 /**
- * The walk through the demo stack moved from the README to docs/ownership-as-code.md.
- * @deprecated Use `commandsRunIn(testFile, "docs/ownership-as-code.md")`.
- */
-export function readmeCommandsRunIn(testFile: string): Promise<string[]> {
-  return commandsRunIn(testFile, "docs/ownership-as-code.md");
-}
-
-/**
  * Every `__provider` size docs/architecture.md states ("about **325 bytes per resource**"), in
  * bytes. Throws unless its State contract section states one.
  */
-export async function readmeProviderBytes(): Promise<number[]> {
+export async function statedProviderBytes(): Promise<number[]> {
   const doc = await readFile(ARCHITECTURE_DOC_PATH, "utf8");
   const figure = /about \*\*(\d+) bytes per resource\*\*/;
   const section = /\n### State contract\n([\s\S]*?)(?:\n##|$)/.exec(doc)?.[1];

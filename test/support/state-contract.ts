@@ -1,10 +1,14 @@
 /**
  * The state contract, as tests state it: the `__provider` text users' state records for each
- * resource type, and what 0.1.0 recorded before the layout moved. See the README's "State contract".
+ * resource type, and what 0.1.0 recorded before the layout moved. See "State contract" in docs/architecture.md.
  */
 import { PACKAGE_NAME } from "./consumer-project";
 
-/** The require specifiers that state records, per resource type. Frozen: see the README's "State contract". */
+/**
+ * The require specifiers that state records, per resource type. Frozen: see "State contract" in
+ * docs/architecture.md. The type tokens are written out here on purpose, not imported from
+ * src/provider/model/type-tokens.ts: a change there must fail this contract, not move it.
+ */
 export const STATE_ENTRIES = {
   "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner": `${PACKAGE_NAME}/dist/provider/dynamic/state-entry/connector-user-owner.js`,
   "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwners": `${PACKAGE_NAME}/dist/provider/dynamic/state-entry/connector-user-owners.js`,

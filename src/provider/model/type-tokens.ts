@@ -12,7 +12,7 @@ export type OwnerResourceKind = "ConnectorUserOwner" | "ConnectorUserOwners";
 export const TYPE_MODULE = "conductorone";
 
 /** The full type token of each resource, as state, engine events and analyzers have it. */
-export const OWNER_RESOURCE_TYPES: Readonly<Record<OwnerResourceKind, string>> = {
+export const OWNER_RESOURCE_TYPES = {
   ConnectorUserOwner: `pulumi-nodejs:dynamic/${TYPE_MODULE}:ConnectorUserOwner`,
   ConnectorUserOwners: `pulumi-nodejs:dynamic/${TYPE_MODULE}:ConnectorUserOwners`,
-};
+} as const satisfies Readonly<Record<OwnerResourceKind, string>>;

@@ -12,9 +12,10 @@ import * as path from "node:path";
 import { LocalWorkspace, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
 import type { StackConfig } from "./emulator-config";
 import { assertExitedZero, isAlive, startProcess, type ProcessResult, type RunningProcess } from "./process";
+import { OWNER_RESOURCE_TYPES } from "../../../src/provider/model/type-tokens";
 
 /** The type token of ConnectorUserOwner in state. */
-export const OWNER_TYPE = "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner";
+export const OWNER_TYPE = OWNER_RESOURCE_TYPES.ConnectorUserOwner;
 
 /** One owner as a program declares it in config `owners`. Keys are passed through as given, non-strings included. */
 export interface DeclaredOwner {

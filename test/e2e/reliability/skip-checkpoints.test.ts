@@ -14,6 +14,7 @@ import type { C1Emulator, RequestLogEntry } from "../../../src/emulator";
 import { startTestEmulator } from "../../support/provider-fixture";
 import { ROOT_STACK_DIR, writeOwnershipDocument } from "../../support/root-stack";
 import { apiPathOf, descendantsOf, E2eStack, emulatorStackConfig, isAlive, keyString, printSummary, sleep, waitFor } from "../harness";
+import { OWNER_RESOURCE_TYPES } from "../../../src/provider/model/type-tokens";
 
 const ROLE_COUNT = 100;
 const USERS_PER_ROLE = 3;
@@ -21,7 +22,7 @@ const OWNER_COUNT = ROLE_COUNT * USERS_PER_ROLE;
 const DELAY_MS = 400;
 const RUN_TIMEOUT_MS = 300_000;
 const NO_CHECKPOINTS = { PULUMI_SKIP_CHECKPOINTS: "true" };
-const SET_TYPE = "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwners";
+const SET_TYPE = OWNER_RESOURCE_TYPES.ConnectorUserOwners;
 
 interface Owner {
   appId: string;

@@ -4,6 +4,7 @@
  * records, or only the inputs, for a resource a preview is about to create or update.
  */
 import type { AnalyzedResource } from "../../../src/provider/policy";
+import { OWNER_RESOURCE_TYPES } from "../../../src/provider/model/type-tokens";
 
 /** The policy SDK's internal proxy and sentinels (untyped: internal): what a stack policy receives in a preview. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -14,8 +15,8 @@ const sdkProxy = require("@pulumi/policy/proxy") as {
   unknownObjectValue: object;
 };
 
-export const OWNER_TYPE = "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner";
-export const OWNER_SET_TYPE = "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwners";
+export const OWNER_TYPE = OWNER_RESOURCE_TYPES.ConnectorUserOwner;
+export const OWNER_SET_TYPE = OWNER_RESOURCE_TYPES.ConnectorUserOwners;
 
 export function urnOf(type: string, name: string): string {
   return `urn:pulumi:dev::c1-ownership::${type}::${name}`;

@@ -42,7 +42,12 @@ describe("the policy entry of the package", () => {
       true,
     ],
     ["@pulumi/policy in src/provider/index.ts", "src/provider/index.ts", 'export type { Policies } from "@pulumi/policy";\n', true],
-    ["@pulumi/policy in src/provider/model/", "src/provider/model/probe.ts", 'import type { Policies } from "@pulumi/policy";\nexport type P = Policies;\n', true],
+    [
+      "@pulumi/policy in src/provider/model/",
+      "src/provider/model/probe.ts",
+      'import type { Policies } from "@pulumi/policy";\nexport type P = Policies;\n',
+      true,
+    ],
     [
       "@pulumi/policy's types in src/provider/policy/",
       "src/provider/policy/probe.ts",

@@ -8,8 +8,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyPack, type ResourceValidationArgs } from "@pulumi/policy";
+import { OWNER_RESOURCE_TYPES } from "pulumi-conductorone-owners/policy";
 
-const OWNER_TYPE = "pulumi-nodejs:dynamic/conductorone:ConnectorUserOwner";
+const OWNER_TYPE = OWNER_RESOURCE_TYPES.ConnectorUserOwner;
 
 /** The owner's name and input of a ConnectorUserOwner, or undefined for any other resource. */
 function ownerInput(args: ResourceValidationArgs, key: "roleSlug" | "userId"): string | undefined {
