@@ -1,5 +1,5 @@
 /**
- * The ownership export (scripts/ownership/) against the emulator over HTTP: every page of every
+ * The ownership export (src/ownership/export.ts, run by c1-ownership export) against the emulator over HTTP: every page of every
  * role, odd characters in ids, a role asked for with no owner, and a C1 error in the middle of
  * paging, which must leave the stack file as it was.
  */
@@ -86,6 +86,37 @@ describe("the ownership export against C1", () => {
     // conn-okta: 6 owners at 2 a page is 3 pages; conn-github: 1.
     expect(lists).toHaveLength(4);
     expect(lists.filter((entry) => entry.query.page_token !== undefined)).toHaveLength(2);
+  });
+
+  it("prints the document, its counts and the warnings as JSON with --json", async () => {
+    const result = await runCli(["export", "--connector", "app-payroll/conn-okta", "--connector", "app-github/conn-github", "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      document: {
+        "app-github": { "conn-github": { owner: ["u-dave"] } },
+        "app-payroll": { "conn-okta": { admin: ["u-carol"], owner: ["u-alice", "u-bob", "u-carol", "u-dave", "u-erin"] } },
+      },
+      ownerCount: 7,
+      connectorCount: 2,
+      warnings: [],
+    });
+    expect(result.stderr).toBe("");
+  });
+
+  it("shows its progress connector by connector on a terminal's stderr, and none elsewhere", async () => {
+    const command = parseExportArgs(["--connector", "app-payroll/conn-okta", "--connector", "app-github/conn-github", "--cwd", dir])!;
+    for (const errIsTTY of [true, false]) {
+      let stderr = "";
+      await runExport(command, { out: () => undefined, err: (text) => (stderr += text), errIsTTY }, c1Env());
+      // eslint-disable-next-line no-control-regex -- the erase-line sequence is what the test looks for
+      const progress = [...stderr.matchAll(/\r\x1b\[2K(reading [^\r]*)/g)].map((match) => match[1]);
+      expect(progress).toEqual(
+        errIsTTY
+          ? ["reading app-payroll/conn-okta (connector 1 of 2, 0 owner(s) so far)", "reading app-github/conn-github (connector 2 of 2, 6 owner(s) so far)"]
+          : [],
+      );
+      expect(stderr).toMatch(/exported 7 owner\(s\) of 2 connector\(s\)\n$/);
+    }
   });
 
   it("reads only the roles asked for, and writes one asked for with no owner as an empty list", async () => {
