@@ -529,6 +529,46 @@ describe("fault injection", () => {
 
 // ---------------------------------------------------------------- request log
 
+describe("rate-limit mode", () => {
+  let clock: number;
+  beforeEach(() => {
+    clock = Date.now();
+    return start({ now: () => clock, rateLimit: { rate: 10, burst: 3, retryAfterSeconds: 2 } });
+  });
+
+  it("lets a burst through, answers the excess 429 with Retry-After without doing it, and refills at the rate", async () => {
+    const path = listPath("app-payroll", "conn-okta");
+    for (let i = 0; i < 3; i++) expect((await api("GET", path)).status).toBe(200);
+    const limited = await api("POST", ownerPath("app-payroll", "conn-okta", "owner", "u-alice"), {});
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("2");
+    expect(limited.body).toEqual({ code: 8, message: "rate limit exceeded", details: [] });
+    expect(emulator.store.listOwners()).toEqual([]);
+    clock += 100; // one token at 10 a second
+    expect((await api("GET", path)).status).toBe(200);
+    expect((await api("GET", path)).status).toBe(429);
+    clock += 10_000; // refills to the burst, no more
+    for (let i = 0; i < 3; i++) expect((await api("GET", path)).status).toBe(200);
+    expect((await api("GET", path)).status).toBe(429);
+    expect(emulator.rateLimit.status()).toEqual({ settings: { rate: 10, burst: 3, retryAfterSeconds: 2 }, limited: 3 });
+    expect(emulator.requests.filter((entry) => entry.fault === "rate-limit").map((entry) => entry.status)).toEqual([429, 429, 429]);
+  });
+
+  it("limits the token endpoint too, and never the admin API", async () => {
+    for (let i = 0; i < 3; i++) await api("GET", listPath("app-payroll", "conn-okta"));
+    expect((await postForm(url, { grant_type: "client_credentials" })).status).toBe(429);
+    for (let i = 0; i < 5; i++) expect((await admin("GET", "health")).status).toBe(200);
+  });
+
+  it("is set, shown and turned off through the admin API, with the bad field named", async () => {
+    expect((await admin("POST", "rate-limit", { rate: 20, burst: 40 })).body).toEqual({ settings: { rate: 20, burst: 40, retryAfterSeconds: 1 }, limited: 0 });
+    expect((await admin("GET", "rate-limit")).body).toMatchObject({ settings: { rate: 20 } });
+    expect((await admin("POST", "rate-limit", { rate: 0 })).body).toEqual({ error: "rate must be a number above 0, got 0" });
+    expect((await admin("DELETE", "rate-limit")).body).toEqual({ settings: null, limited: 0 });
+    for (let i = 0; i < 50; i++) expect((await api("GET", listPath("app-payroll", "conn-okta"))).status).toBe(200);
+  });
+});
+
 describe("request log", () => {
   beforeEach(() => start());
 
@@ -843,6 +883,18 @@ describe("CLI", () => {
     { label: "--port 0", argv: ["--port", "0"], expected: { port: 0, seed: true, help: false } },
   ])("parses $label with parseArgs", ({ argv, expected }) => {
     expect(parseEmulatorArgs(argv)).toEqual(expected);
+  });
+
+  it("parses the rate-limit mode's flags, and refuses them without a rate", () => {
+    expect(parseEmulatorArgs(["--rate-limit", "20", "--burst", "40", "--retry-after", "1"])).toEqual({
+      port: 0,
+      seed: true,
+      help: false,
+      rateLimit: { rate: 20, burst: 40, retryAfterSeconds: 1 },
+    });
+    expect(parseEmulatorArgs(["--rate-limit=5"]).rateLimit).toEqual({ rate: 5, burst: 5, retryAfterSeconds: 1 });
+    expect(() => parseEmulatorArgs(["--burst", "40"])).toThrow("--burst and --retry-after go with --rate-limit R");
+    expect(() => parseEmulatorArgs(["--rate-limit", "fast"])).toThrow("--rate-limit must be a number above 0, got fast");
   });
 
   it.each([

@@ -38,5 +38,8 @@ export type { FaultRule, ChaosKind, FaultCounts } from "./faults";
 /** Who owns which connector in which role: the key of the owner store. */
 export type { OwnerKey } from "./store";
 
+/** The rate-limit mode's settings and status (`emulator.rateLimit`). */
+export type { RateLimitSettings, RateLimitStatus } from "./rate-limit";
+
 /** One entry of the request log (`emulator.requests`). */
 export type { RequestLogEntry } from "./request-log";

@@ -16,6 +16,7 @@ import { type AdminControls, adminRoutes, ADMIN_PREFIX } from "./routes/admin";
 import { apiRoutes } from "./routes/api";
 import type { OwnerRouteSettings } from "./routes/owners";
 import { tokenRoutes } from "./routes/token";
+import { RateLimiter, type RateLimitSettings } from "./rate-limit";
 import { EmulatorStore } from "./store";
 
 /** Settings that can be changed on a running emulator through {@link C1Emulator.settings}. */
@@ -34,6 +35,8 @@ export interface C1EmulatorOptions extends Partial<C1EmulatorSettings> {
   now?: () => number;
   /** Request log entries kept. @default 10000 */
   requestLogLimit?: number;
+  /** Start in rate-limit mode (a token bucket over API and token requests). @default off */
+  rateLimit?: RateLimitSettings;
 }
 
 /** Defaults for {@link C1EmulatorSettings}. */
@@ -64,6 +67,8 @@ export class C1Emulator implements AdminControls {
   readonly faults = new FaultInjector();
   /** Live settings; changes apply to the next request. */
   readonly settings: C1EmulatorSettings;
+  /** The rate-limit mode: `rateLimit.set({rate, burst, retryAfterSeconds})`, or `set(undefined)` to turn it off. */
+  readonly rateLimit: RateLimiter;
 
   private readonly log: RequestLog;
   private readonly seed: boolean;
@@ -75,13 +80,15 @@ export class C1Emulator implements AdminControls {
   private readonly routeTables: Readonly<Record<RequestKind, RouteTable>>;
 
   constructor(options: C1EmulatorOptions = {}) {
-    const { seed = true, admin = true, now = Date.now, requestLogLimit, ...settings } = options;
+    const { seed = true, admin = true, now = Date.now, requestLogLimit, rateLimit, ...settings } = options;
     this.settings = { ...DEFAULT_EMULATOR_SETTINGS, ...settings, rejectedRoleSlugs: [...(settings.rejectedRoleSlugs ?? [])] };
     this.seed = seed;
     this.now = now;
     this.store = new EmulatorStore(now);
     this.auth = new TokenAuthority({ now, tokenLifetimeSeconds: () => this.settings.tokenLifetimeSeconds });
     this.log = new RequestLog(requestLogLimit);
+    this.rateLimit = new RateLimiter(now);
+    this.rateLimit.set(rateLimit);
     const api = apiRoutes(this.auth, this.store, this.settings);
     // With the admin API off, its paths go to the API, which knows none of them (a plain 404).
     this.routeTables = { api, token: tokenRoutes(this.auth), admin: admin ? adminRoutes(this) : api };
@@ -204,7 +211,7 @@ export class C1Emulator implements AdminControls {
     const query = new URLSearchParams(queryStart === -1 ? "" : rawUrl.slice(queryStart + 1));
     const kind = classify(rawPath);
 
-    const logRequest = (status: number, fault: FaultDecision | undefined): void => {
+    const logRequest = (status: number, fault: Pick<FaultDecision, "label"> | undefined): void => {
       this.log.record({
         at,
         method,
@@ -223,6 +230,13 @@ export class C1Emulator implements AdminControls {
     // client gave up during the delay still takes effect, and the retry then finds its result.
     const body = readBody(req);
     body.catch(() => undefined);
+    // Over the tenant's rate limit: answered 429 before anything else, and not done.
+    const limited = kind === "admin" ? undefined : this.rateLimit.take();
+    if (limited !== undefined) {
+      writeReply(res, limited);
+      logRequest(limited.status, { label: "rate-limit" });
+      return;
+    }
     try {
       fault = kind === "admin" ? undefined : this.faults.decide(method, rawPath, kind);
       if (fault?.delayMs) await this.sleep(fault.delayMs);

@@ -7,7 +7,14 @@ import { toPrintableText } from "./util/printable-text";
 
 /** Stable codes for every error this package throws. */
 export type C1ErrorCode =
-  "C1_API_ERROR" | "C1_NETWORK_ERROR" | "C1_INVALID_RESPONSE" | "C1_AUTH_ERROR" | "C1_SETTINGS_ERROR" | "C1_INVALID_INPUT" | "C1_INVALID_ID";
+  | "C1_API_ERROR"
+  | "C1_RATE_LIMITED"
+  | "C1_NETWORK_ERROR"
+  | "C1_INVALID_RESPONSE"
+  | "C1_AUTH_ERROR"
+  | "C1_SETTINGS_ERROR"
+  | "C1_INVALID_INPUT"
+  | "C1_INVALID_ID";
 
 /** Base class of every error thrown by this package. */
 export class C1Error extends Error {
@@ -54,6 +61,34 @@ export class C1ApiError extends C1Error {
     this.apiCode = details.apiCode;
     this.apiMessage = details.apiMessage === undefined ? undefined : toPrintableText(details.apiMessage);
     this.attempts = details.attempts;
+  }
+}
+
+/**
+ * C1 kept answering 429 (too many requests) until the call's time budget, `retryMaxElapsedMs`,
+ * ran out. The message says how often and for how long, and which setting to raise.
+ */
+export class C1RateLimitedError extends C1Error {
+  readonly method: string;
+  readonly path: string;
+  readonly status = 429;
+  /** How many answers of 429 the call got. */
+  readonly rateLimitedCount: number;
+  /** How long the call tried, in ms. */
+  readonly elapsedMs: number;
+
+  constructor(target: RequestTarget, rateLimitedCount: number, elapsedMs: number, maxElapsedMs: number) {
+    super(
+      "C1_RATE_LIMITED",
+      `C1 API ${target.method} ${target.path} was rate limited: 429 Too Many Requests ${rateLimitedCount} time(s) over ${(elapsedMs / 1000).toFixed(1)} s, ` +
+        `and the next wait would pass the time budget of ${maxElapsedMs} ms. Raise conductorone:retryMaxElapsedMs (env CONDUCTORONE_RETRY_MAX_ELAPSED_MS), ` +
+        `or run fewer operations at once (pulumi --parallel).`,
+      "C1RateLimitedError",
+    );
+    this.method = target.method;
+    this.path = target.path;
+    this.rateLimitedCount = rateLimitedCount;
+    this.elapsedMs = elapsedMs;
   }
 }
 
@@ -132,6 +167,7 @@ function hasCode(error: unknown, code: C1ErrorCode): boolean {
 
 const C1_ERROR_CODES: readonly C1ErrorCode[] = [
   "C1_API_ERROR",
+  "C1_RATE_LIMITED",
   "C1_NETWORK_ERROR",
   "C1_INVALID_RESPONSE",
   "C1_AUTH_ERROR",
@@ -148,6 +184,11 @@ export function isC1Error(error: unknown): error is C1Error {
 /** True for a C1ApiError (C1 answered with an HTTP error status), from any copy of this package. */
 export function isC1ApiError(error: unknown): error is C1ApiError {
   return hasCode(error, "C1_API_ERROR");
+}
+
+/** True for a C1RateLimitedError (429 until the time budget ran out), from any copy of this package. */
+export function isC1RateLimitedError(error: unknown): error is C1RateLimitedError {
+  return hasCode(error, "C1_RATE_LIMITED");
 }
 
 /** True for a C1NetworkError (no HTTP answer), from any copy of this package. */

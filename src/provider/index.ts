@@ -21,6 +21,7 @@ export type { Settings, AuthSettings, ConfigSource, SettingName } from "./c1/set
 export {
   C1Error,
   C1ApiError,
+  C1RateLimitedError,
   C1NetworkError,
   C1InvalidResponseError,
   C1AuthError,
@@ -29,6 +30,7 @@ export {
   C1InvalidIdError,
   isC1Error,
   isC1ApiError,
+  isC1RateLimitedError,
   isC1NetworkError,
   isC1InvalidResponseError,
   isC1AuthError,

@@ -7,7 +7,8 @@
 import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../src/emulator";
-import { C1ApiError, C1NetworkError, type ConnectorUserOwnerProvider } from "../../src/provider";
+import { C1ApiError, C1NetworkError, C1RateLimitedError, type ConnectorUserOwnerProvider } from "../../src/provider";
+import { forgetPaces } from "../../src/provider/c1/pace";
 import { caught, clientCredentialsConfig, configuredProvider, expectNoCredentialIn, startTestEmulator } from "../support/provider-fixture";
 
 const owner = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-alice" };
@@ -62,6 +63,8 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
+  // One emulator serves every test: a 429 in one must not pace the next (the pace is per process and host).
+  forgetPaces();
   emulator.reset();
   ({ clientId, clientSecret } = emulator.createClient("retries"));
 });
@@ -104,16 +107,37 @@ describe("waits a server asks for", () => {
     expect(wait).toBeLessThanOrEqual(600 + SLACK_MS);
   });
 
-  it("gives up at once, with the 429, when Retry-After asks for more than retryMaxDelayMs", async () => {
-    const provider = await retryingProvider({ "conductorone:retryMaxDelayMs": "2000" });
+  it("waits out a 429's Retry-After longer than retryMaxDelayMs while the time budget allows it", async () => {
+    const provider = await retryingProvider({ "conductorone:retryMaxDelayMs": "500" });
+    emulator.faults.add({ path: ownerPath, status: 429, headers: { "retry-after-ms": "1200" }, times: 1 });
+    await provider.create(owner);
+    expect(msSinceFirstRequest()).toBeGreaterThanOrEqual(1200);
+    expect(apiRequests()).toHaveLength(2);
+  });
+
+  it("gives up at once, rate limited, naming the setting to raise, when Retry-After asks for more than the time budget", async () => {
+    const provider = await retryingProvider({ "conductorone:retryMaxElapsedMs": "3000" });
     emulator.faults.add({ path: ownerPath, status: 429, headers: { "Retry-After": "5" }, body: { code: 8, message: "slow down" }, times: Infinity });
     const error = await expectError(() => provider.create(owner));
     const ms = msSinceFirstRequest();
-    expect(error).toBeInstanceOf(C1ApiError);
-    expect(error.message).toBe(`C1 API POST ${ownerPath} failed: 429 Too Many Requests: slow down`);
-    expect((error as C1ApiError).attempts).toBe(1);
+    expect(error).toBeInstanceOf(C1RateLimitedError);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^C1 API POST ${ownerPath} was rate limited: 429 Too Many Requests 1 time\\(s\\) over \\d+\\.\\d s, and the next wait would pass the time budget of 3000 ms\\. ` +
+          "Raise conductorone:retryMaxElapsedMs \\(env CONDUCTORONE_RETRY_MAX_ELAPSED_MS\\), or run fewer operations at once \\(pulumi --parallel\\)\\.$",
+      ),
+    );
+    expect((error as C1RateLimitedError).rateLimitedCount).toBe(1);
     expect(apiRequests()).toHaveLength(1);
     expect(ms).toBeLessThanOrEqual(SLACK_MS);
+  });
+
+  it("retries a 429 more times than maxRetries, while the time budget lasts: C1 did not do the request", async () => {
+    const provider = await retryingProvider({ "conductorone:maxRetries": "1" });
+    emulator.faults.add({ path: ownerPath, status: 429, headers: { "retry-after-ms": "50" }, times: 4 });
+    await provider.create(owner);
+    expect(apiRequests()).toHaveLength(5);
+    expect(emulator.store.listOwners()).toHaveLength(1);
   });
 });
 
@@ -156,8 +180,8 @@ describe("exponential backoff", () => {
     emulator.faults.add({ path: ownerPath, status: 429, headers: { "retry-after-ms": "500" }, times: Infinity });
     const error = await expectError(() => provider.create(owner));
     const ms = msSinceFirstRequest();
-    expect(error).toBeInstanceOf(C1ApiError);
-    const attempts = (error as C1ApiError).attempts;
+    expect(error).toBeInstanceOf(C1RateLimitedError);
+    const attempts = (error as C1RateLimitedError).rateLimitedCount;
     expect(attempts).toBe(apiRequests().length);
     // 3 unless the machine is slow enough to push the second retry past the budget too.
     expect(attempts).toBeGreaterThanOrEqual(2);

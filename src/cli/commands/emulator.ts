@@ -4,6 +4,7 @@
  * real tenant's token in the shell never meets it), and serves on 127.0.0.1 until Ctrl+C.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { rateLimitFromJson, type RateLimitSettings } from "../../emulator/rate-limit";
 import { startEmulator, type StartedEmulator } from "../../emulator/start";
 import { SETTING_SOURCES } from "../../provider/c1/settings";
 import { EXIT } from "../exit-codes";
@@ -12,6 +13,9 @@ import { type CommandOutput, UsageError } from "../options";
 /** The flags the command takes. */
 const EMULATOR_OPTIONS = {
   port: { type: "string" },
+  "rate-limit": { type: "string" },
+  burst: { type: "string" },
+  "retry-after": { type: "string" },
   "no-seed": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies NonNullable<ParseArgsConfig["options"]>;
@@ -26,9 +30,13 @@ serves until Ctrl+C. Seed owners and faults through its admin API (docs/emulator
   curl -X POST "$CONDUCTORONE_SERVER_URL/_emulator/owners" \\
     -d '{"appId":"app-payroll","connectorId":"conn-okta","roleSlug":"owner","userId":"u-alice"}'
 
-  --port N     port on 127.0.0.1 (default 0: a free port)
-  --no-seed    start with an empty directory instead of the demo apps and users
-  -h, --help   print this and exit
+  --port N          port on 127.0.0.1 (default 0: a free port)
+  --no-seed         start with an empty directory instead of the demo apps and users
+  --rate-limit R    answer API and token requests over R a second with 429 (a token bucket),
+                    as a tenant's rate limit does; off by default
+  --burst N         with --rate-limit: requests the bucket holds (default: R)
+  --retry-after S   with --rate-limit: the Retry-After of its 429s, in seconds (default 1)
+  -h, --help        print this and exit
 
 Exit status: ${EXIT.OK} stopped by Ctrl+C or SIGTERM, ${EXIT.FAILED} could not start, ${EXIT.USAGE} bad usage.`;
 
@@ -36,6 +44,8 @@ Exit status: ${EXIT.OK} stopped by Ctrl+C or SIGTERM, ${EXIT.FAILED} could not s
 export interface EmulatorArgs {
   /** @default 0 (a free port) */
   port: number;
+  /** The rate-limit mode, when asked for. */
+  rateLimit?: RateLimitSettings;
   /** false with `--no-seed`. */
   seed: boolean;
   help: boolean;
@@ -57,6 +67,7 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
   // words (strict mode says 'Unknown option', 'argument missing' or 'argument is ambiguous').
   const { tokens } = parseArgs({ args: [...argv], options: EMULATOR_OPTIONS, strict: false, allowPositionals: true, tokens: true });
   const result: EmulatorArgs = { port: 0, seed: true, help: false };
+  const limit: Record<string, number> = {};
   for (const token of tokens) {
     if (token.kind === "positional") throw new UsageError(`unknown argument: ${token.value}`);
     if (token.kind === "option-terminator") throw new UsageError("unknown argument: --");
@@ -65,6 +76,15 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
         // `--port --no-seed` takes `--no-seed` as the value, which then is no port.
         result.port = parsePort(token.value);
         break;
+      case "rate-limit":
+      case "burst":
+      case "retry-after": {
+        const value = Number(token.value);
+        if (token.value === undefined || !Number.isFinite(value) || value <= 0)
+          throw new UsageError(`${token.rawName} must be a number above 0, got ${String(token.value)}`);
+        limit[{ "rate-limit": "rate", burst: "burst", "retry-after": "retryAfterSeconds" }[token.name]] = value;
+        break;
+      }
       case "no-seed":
       case "help":
         if (token.value !== undefined) throw new UsageError(`${token.rawName} takes no value, got ${token.rawName}=${token.value}`);
@@ -74,6 +94,10 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
       default:
         throw new UsageError(`unknown argument: ${token.rawName}`);
     }
+  }
+  if (Object.keys(limit).length > 0) {
+    if (limit.rate === undefined) throw new UsageError("--burst and --retry-after go with --rate-limit R");
+    result.rateLimit = rateLimitFromJson(limit);
   }
   return result;
 }
@@ -87,6 +111,12 @@ function otherProviderEnvNames(started: StartedEmulator): string[] {
   return Object.values(SETTING_SOURCES)
     .map((source) => source.env)
     .filter((name) => !(name in started.env));
+}
+
+function rateLimitLine(started: StartedEmulator): string[] {
+  const settings = started.emulator.rateLimit.status().settings;
+  if (settings === null) return [];
+  return [`Rate limit: ${settings.rate} requests a second, bursts of ${settings.burst}, 429 with Retry-After: ${settings.retryAfterSeconds}`, ""];
 }
 
 /** The text the CLI prints: URL, env lines and the demo directory. */
@@ -106,7 +136,8 @@ export function formatBanner(started: StartedEmulator): string {
     ...(apps.length === 0 ? ["  (empty)"] : apps.map((a) => `  app ${a.appId}: connectors ${a.connectorIds.join(", ") || "(none)"}`)),
     ...users.map((u) => `  user ${u.id}: ${u.displayName} <${u.email}>`),
     "",
-    `Admin API (local only): ${started.url}/_emulator/{owners,requests,faults,chaos,reset,revoke-tokens,directory}`,
+    ...rateLimitLine(started),
+    `Admin API (local only): ${started.url}/_emulator/{owners,requests,faults,chaos,rate-limit,reset,revoke-tokens,directory}`,
     "Press Ctrl+C to stop.",
   ];
   return lines.join("\n");
@@ -117,7 +148,7 @@ export function formatBanner(started: StartedEmulator): string {
  * it (a second Ctrl+C exits at once).
  */
 export async function runEmulator(args: EmulatorArgs, output: CommandOutput): Promise<number> {
-  const started = await startEmulator({ port: args.port, seed: args.seed });
+  const started = await startEmulator({ port: args.port, seed: args.seed, rateLimit: args.rateLimit });
   output.out(`${formatBanner(started)}\n`);
   return new Promise((resolve) => {
     let stopping = false;

@@ -6,6 +6,7 @@
 import type { ClientCredentials } from "../auth";
 import { faultRuleFromJson, type ChaosOptions, type FaultInjector } from "../faults";
 import { jsonReply, parseJsonObject, ReplyError, type Reply, type RouteContext } from "../http";
+import { type RateLimiter, rateLimitFromJson } from "../rate-limit";
 import type { RequestLogEntry } from "../request-log";
 import type { Route, RouteTable } from "../router";
 import { OWNER_KEY_FIELDS, StoreError, type EmulatorStore, type OwnerKey, type OwnerRecord } from "../store";
@@ -17,6 +18,7 @@ import { OWNER_KEY_FIELDS, StoreError, type EmulatorStore, type OwnerKey, type O
 export interface AdminControls {
   readonly store: EmulatorStore;
   readonly faults: FaultInjector;
+  readonly rateLimit: RateLimiter;
   readonly url: string;
   readonly requests: RequestLogEntry[];
   reset(): void;
@@ -111,6 +113,16 @@ function adminRouteList(emulator: AdminControls): Route[] {
     adminRoute("DELETE", "faults", () => {
       emulator.faults.clear();
       return jsonReply(200, {});
+    }),
+
+    adminRoute("GET", "rate-limit", () => jsonReply(200, emulator.rateLimit.status())),
+    adminRoute("POST", "rate-limit", async (body) => {
+      emulator.rateLimit.set(rateLimitFromJson(await body()));
+      return jsonReply(200, emulator.rateLimit.status());
+    }),
+    adminRoute("DELETE", "rate-limit", () => {
+      emulator.rateLimit.set(undefined);
+      return jsonReply(200, emulator.rateLimit.status());
     }),
 
     adminRoute("POST", "chaos", async (body) => {

@@ -1,6 +1,7 @@
 import type { AxiosInstance } from "axios";
 import { C1ApiError, C1InvalidResponseError, type RequestTarget } from "../errors";
 import { createHttpInstance, type HttpResponse, sendWithRetries, USER_AGENT } from "./http";
+import { paceFor, type RequestPace } from "./pace";
 import type { RetryPolicy } from "./retry";
 import type { Settings } from "./settings";
 import { createTokenSource, type TokenSource } from "./token-source";
@@ -48,6 +49,8 @@ export class C1Client {
     private readonly instance: AxiosInstance,
     private readonly tokens: TokenSource,
     private readonly retry: RetryPolicy,
+    /** The process's pace for this host (pace.ts), shared with every other client of it. */
+    private readonly pace: RequestPace = paceFor(new URL(serverUrl).origin),
   ) {}
 
   /** Builds the client of a provider process from its settings. */
@@ -98,6 +101,7 @@ export class C1Client {
       { method, url: `${this.serverUrl}${path}`, headers, data: body === undefined ? undefined : JSON.stringify(body) },
       { method, path },
       this.retry,
+      this.pace,
     );
   }
 }

@@ -1,8 +1,9 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import axios, { type AxiosInstance } from "axios";
-import { C1InvalidResponseError, C1NetworkError, type RequestTarget } from "../errors";
-import { type AttemptFailure, isRetryableFailure, type RetryPolicy, retryDelayFor } from "./retry";
+import { C1InvalidResponseError, C1NetworkError, C1RateLimitedError, type RequestTarget } from "../errors";
+import type { RequestPace } from "./pace";
+import { type AttemptFailure, isRetryableFailure, rateLimitWait, type RetryPolicy, retryDelayFor } from "./retry";
 
 /** An HTTP answer, whatever its status, with the body as text (parsed by the caller). */
 export interface HttpResponse {
@@ -110,7 +111,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /**
  * Sends a request, retrying 429, 500, 502, 503, 504 and transient network errors within the
  * policy's bounds. Returns the last answer, whatever its status; throws C1NetworkError when the
- * last attempt got no answer at all, C1InvalidResponseError for an answer over MAX_RESPONSE_BYTES.
+ * last attempt got no answer at all, C1RateLimitedError when C1 still answered 429 as the time
+ * budget ran out, C1InvalidResponseError for an answer over MAX_RESPONSE_BYTES.
+ *
+ * Every attempt first waits its turn in the process's pace for the host (pace.ts), which a 429
+ * slows down for every call at once. A 429 is retried for as long as `maxElapsedMs` allows;
+ * `maxRetries` bounds the retries of 5xx answers and network errors.
  *
  * Deadlines: axios enforces the instance's `timeout` only until the headers arrive, after which
  * it only bounds the silence between bytes, so a server dripping its body would hold a call for
@@ -123,16 +129,29 @@ export async function sendWithRetries(
   request: HttpRequest | HttpRequestFactory,
   target: RequestTarget,
   policy: RetryPolicy,
+  pace: RequestPace,
 ): Promise<{ response: HttpResponse; attempts: number }> {
   const started = Date.now();
   const attemptTimeoutMs = instance.defaults.timeout ?? 0;
   const callDeadline = started + Math.max(policy.maxElapsedMs, attemptTimeoutMs);
+  let rateLimited = 0;
+  let retries = 0;
   for (let attempt = 1; ; attempt++) {
     const sent = typeof request === "function" ? await request(attempt) : request;
+    await pace.acquire();
     const remainingMs = Math.max(0, callDeadline - Date.now());
     const { response, failure } = await attemptOnce(instance, sent, target, attemptTimeoutMs > 0 ? Math.min(attemptTimeoutMs, remainingMs) : remainingMs);
+    if (failure.status === 429) {
+      rateLimited++;
+      const wait = rateLimitWait(rateLimited, failure, policy, Date.now() - started);
+      if (wait === undefined) throw new C1RateLimitedError(target, rateLimited, Date.now() - started, policy.maxElapsedMs);
+      // Everyone waits, each to a jittered moment after it: the next acquire() does the waiting.
+      pace.onRateLimited(wait);
+      continue;
+    }
+    if (response) pace.onAnswer();
     if (response && !isRetryableFailure(failure)) return { response, attempts: attempt };
-    const delay = retryDelayFor(attempt, failure, policy, Date.now() - started);
+    const delay = retryDelayFor(++retries, failure, policy, Date.now() - started);
     if (delay === undefined) {
       if (response) return { response, attempts: attempt };
       throw new C1NetworkError(target, failure.networkCode ?? "ERR_NETWORK", attempt);

@@ -63,6 +63,17 @@ export function parseRetryAfter(headers: Record<string, unknown> | undefined, no
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** How far past a wait the server asked for a retry may start: a quarter of it, at most this. */
+const MAX_JITTER_MS = 2_000;
+
+/**
+ * A wait of at least `askedMs` with jitter on top (up to a quarter of it, at most 2 s), so that
+ * callers told to wait the same time do not all come back at the same moment.
+ */
+export function jitterAfter(askedMs: number, random: () => number = Math.random): number {
+  return Math.round(askedMs + random() * Math.min(MAX_JITTER_MS, askedMs / 4));
+}
+
 /** Capped exponential backoff with jitter: a random wait in [half, full] of base * 2^(retry-1). */
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const full = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
@@ -70,9 +81,10 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
 }
 
 /**
- * How long to wait before retry number `retry` (1 for the first retry) after `failure`, or
- * undefined when the call should give up: not retryable, out of retries, out of time, or the
- * server asked for a longer wait than the policy allows.
+ * How long to wait before retry number `retry` (1 for the first retry) after `failure` (a 5xx or
+ * a network error: 429 has its own rule, {@link rateLimitWait}), or undefined when the call should
+ * give up: not retryable, out of retries, out of time, or the server asked for a longer wait than
+ * the policy allows. A wait the server asked for gets jitter on top, never less.
  */
 export function retryDelayFor(
   retry: number,
@@ -84,8 +96,27 @@ export function retryDelayFor(
 ): number | undefined {
   if (!isRetryableFailure(failure) || retry > policy.maxRetries) return undefined;
   const requested = failure.status === undefined ? undefined : parseRetryAfter(failure.headers, now);
-  const delay = requested ?? backoffDelay(retry, policy, random);
   if (requested !== undefined && requested > policy.maxDelayMs) return undefined;
+  const delay = requested === undefined ? backoffDelay(retry, policy, random) : jitterAfter(requested, random);
   if (elapsedMs + delay > policy.maxElapsedMs) return undefined;
   return delay;
+}
+
+/**
+ * How long everyone should hold off after the `count`-th 429 of a call: what C1 asked
+ * (`Retry-After`), else the backoff for that count. Undefined when that wait would end past
+ * `maxElapsedMs` since the call's first attempt: a 429 is a request C1 did not do, so it is
+ * retried for as long as the time budget allows, however many times (`maxRetries` does not count
+ * 429s), and the one bound is time.
+ */
+export function rateLimitWait(
+  count: number,
+  failure: AttemptFailure,
+  policy: RetryPolicy,
+  elapsedMs: number,
+  random: () => number = Math.random,
+  now: number = Date.now(),
+): number | undefined {
+  const wait = parseRetryAfter(failure.headers, now) ?? backoffDelay(count, policy, random);
+  return elapsedMs + wait > policy.maxElapsedMs ? undefined : wait;
 }

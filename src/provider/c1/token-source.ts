@@ -3,6 +3,7 @@ import { createClientAssertion } from "./client-assertion";
 import { parseClientSecret } from "./credentials";
 import { C1AuthError, C1Error } from "../errors";
 import { type HttpResponse, sendWithRetries, USER_AGENT } from "./http";
+import { paceFor } from "./pace";
 import type { RetryPolicy } from "./retry";
 import type { AuthSettings } from "./settings";
 
@@ -127,6 +128,8 @@ async function tokenRequestForm(auth: Exclude<AuthSettings, { kind: "accessToken
 export function createTokenSource(auth: AuthSettings, serverUrl: string, instance: AxiosInstance, retry: RetryPolicy): TokenSource {
   if (auth.kind === "accessToken") return new StaticTokenSource(auth.accessToken);
   const audience = new URL(serverUrl).hostname;
+  // The token fetches take their turn with the API calls: one pace per host and process.
+  const pace = paceFor(new URL(serverUrl).origin);
   const fetchToken = async (): Promise<FetchedToken> => {
     // Built before sending, so a malformed secret fails as a settings error; each retry signs a
     // fresh assertion, since C1 may refuse one it has already seen or that is about to expire.
@@ -144,6 +147,7 @@ export function createTokenSource(auth: AuthSettings, serverUrl: string, instanc
         }),
         { method: "POST", path: TOKEN_PATH },
         retry,
+        pace,
       ));
     } catch (error) {
       const reason = error instanceof C1Error ? error.message : "request failed";

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { C1InvalidResponseError, C1NetworkError } from "../../../src/provider/errors";
 import { createHttpInstance, type HttpRequest, MAX_RESPONSE_BYTES, sendWithRetries } from "../../../src/provider/c1/http";
+import { RequestPace } from "../../../src/provider/c1/pace";
 import type { RetryPolicy } from "../../../src/provider/c1/retry";
 
 // A server on 127.0.0.1 that misbehaves by path. Each dripping answer ends after DRIP_FOR_MS, so
@@ -83,7 +84,7 @@ async function failureOf(promise: Promise<unknown>): Promise<Error> {
 describe("deadlines", () => {
   it("cuts off an answer that drips in slower than the request timeout, as a timeout", async () => {
     const started = Date.now();
-    const error = await failureOf(sendWithRetries(createHttpInstance(1_000), get("/drip"), { method: "GET", path: "/drip" }, policy()));
+    const error = await failureOf(sendWithRetries(createHttpInstance(1_000), get("/drip"), { method: "GET", path: "/drip" }, policy(), new RequestPace()));
     const elapsed = Date.now() - started;
     expect(error).toBeInstanceOf(C1NetworkError);
     expect((error as C1NetworkError).networkCode).toBe("ETIMEDOUT");
@@ -93,7 +94,9 @@ describe("deadlines", () => {
   });
 
   it("retries an attempt cut off at its deadline", async () => {
-    const error = await failureOf(sendWithRetries(createHttpInstance(500), get("/drip"), { method: "GET", path: "/drip" }, policy({ maxRetries: 2 })));
+    const error = await failureOf(
+      sendWithRetries(createHttpInstance(500), get("/drip"), { method: "GET", path: "/drip" }, policy({ maxRetries: 2 }), new RequestPace()),
+    );
     expect((error as C1NetworkError).networkCode).toBe("ETIMEDOUT");
     expect((error as C1NetworkError).attempts).toBe(3);
     expect(requests).toEqual(["/drip", "/drip", "/drip"]);
@@ -104,7 +107,13 @@ describe("deadlines", () => {
     // ends at retryMaxElapsedMs, 5.2 s.
     const started = Date.now();
     const error = await failureOf(
-      sendWithRetries(createHttpInstance(5_000), get("/drip"), { method: "GET", path: "/drip" }, policy({ maxRetries: 10, maxElapsedMs: 5_200 })),
+      sendWithRetries(
+        createHttpInstance(5_000),
+        get("/drip"),
+        { method: "GET", path: "/drip" },
+        policy({ maxRetries: 10, maxElapsedMs: 5_200 }),
+        new RequestPace(),
+      ),
     );
     const elapsed = Date.now() - started;
     expect((error as C1NetworkError).networkCode).toBe("ETIMEDOUT");
@@ -115,7 +124,7 @@ describe("deadlines", () => {
 
   it("gives the first attempt its full request timeout when retryMaxElapsedMs is shorter", async () => {
     const started = Date.now();
-    await failureOf(sendWithRetries(createHttpInstance(1_500), get("/drip"), { method: "GET", path: "/drip" }, policy({ maxElapsedMs: 0 })));
+    await failureOf(sendWithRetries(createHttpInstance(1_500), get("/drip"), { method: "GET", path: "/drip" }, policy({ maxElapsedMs: 0 }), new RequestPace()));
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
   });
 });
@@ -125,14 +134,16 @@ describe("response size limit", () => {
     ["a 200", "/big", 200],
     ["a retryable 503", "/big-503", 503],
   ])("refuses an oversized body of %s without retrying, naming the limit", async (_label, path, status) => {
-    const error = await failureOf(sendWithRetries(createHttpInstance(10_000), get(path), { method: "GET", path }, policy({ maxRetries: 3 })));
+    const error = await failureOf(
+      sendWithRetries(createHttpInstance(10_000), get(path), { method: "GET", path }, policy({ maxRetries: 3 }), new RequestPace()),
+    );
     expect(error).toBeInstanceOf(C1InvalidResponseError);
     expect(error.message).toBe(`C1 API GET ${path} returned an invalid response (${status}): the body is over the 10 MiB response size limit`);
     expect(requests).toEqual([path]);
   });
 
   it("reads a body within the limit", async () => {
-    const { response } = await sendWithRetries(createHttpInstance(10_000), get("/ok"), { method: "GET", path: "/ok" }, policy());
+    const { response } = await sendWithRetries(createHttpInstance(10_000), get("/ok"), { method: "GET", path: "/ok" }, policy(), new RequestPace());
     expect(response).toMatchObject({ status: 200, body: "{}" });
   });
 });
@@ -148,6 +159,7 @@ describe("requests built per attempt", () => {
       },
       { method: "GET", path: "/flaky" },
       policy({ maxRetries: 3 }),
+      new RequestPace(),
     );
     expect({ status: response.status, attempts, built }).toEqual({ status: 200, attempts: 2, built: [1, 2] });
   });

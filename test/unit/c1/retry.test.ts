@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, isRetryableFailure, parseRetryAfter, retryDelayFor, type RetryPolicy } from "../../../src/provider/c1/retry";
+import { backoffDelay, isRetryableFailure, jitterAfter, parseRetryAfter, rateLimitWait, retryDelayFor, type RetryPolicy } from "../../../src/provider/c1/retry";
 
 const policy: RetryPolicy = { maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30_000, maxElapsedMs: 120_000 };
 const top = () => 0.999999;
@@ -50,12 +50,33 @@ describe("retry rules", () => {
     expect(backoffDelay(10, policy, top)).toBe(30_000);
   });
 
-  it("waits what a 429 asks for", () => {
-    expect(retryDelayFor(1, { status: 429, headers: { "retry-after": "2" } }, policy, 0)).toBe(2000);
+  it("waits at least what a server asks for, with jitter of up to a quarter on top", () => {
+    expect(retryDelayFor(1, { status: 503, headers: { "retry-after": "2" } }, policy, 0, bottom)).toBe(2000);
+    expect(retryDelayFor(1, { status: 503, headers: { "retry-after": "2" } }, policy, 0, top)).toBe(2500);
   });
 
-  it("gives up when a server asks for a longer wait than the policy allows", () => {
-    expect(retryDelayFor(1, { status: 429, headers: { "retry-after": "3600" } }, policy, 0)).toBeUndefined();
+  it("caps the jitter on top of a long wait at 2 s", () => {
+    expect(jitterAfter(20_000, bottom)).toBe(20_000);
+    expect(jitterAfter(20_000, top)).toBe(22_000);
+  });
+
+  it("gives up on a 5xx when the server asks for a longer wait than the policy allows", () => {
+    expect(retryDelayFor(1, { status: 503, headers: { "retry-after": "3600" } }, policy, 0)).toBeUndefined();
+  });
+
+  it("holds off a 429 for what C1 asks, else the backoff of its count", () => {
+    expect(rateLimitWait(1, { status: 429, headers: { "retry-after": "1" } }, policy, 0)).toBe(1000);
+    expect(rateLimitWait(3, { status: 429 }, policy, 0, top)).toBe(4000);
+  });
+
+  it("retries a 429 however many times while the time budget lasts, not only maxRetries times", () => {
+    expect(rateLimitWait(policy.maxRetries + 50, { status: 429, headers: { "retry-after": "1" } }, policy, 60_000)).toBe(1000);
+    expect(rateLimitWait(2, { status: 429, headers: { "retry-after": "1" } }, policy, 119_500)).toBeUndefined();
+  });
+
+  it("holds off a 429 longer than maxDelayMs when the time budget allows it", () => {
+    expect(rateLimitWait(1, { status: 429, headers: { "retry-after": "60" } }, policy, 0)).toBe(60_000);
+    expect(rateLimitWait(1, { status: 429, headers: { "retry-after": "3600" } }, policy, 0)).toBeUndefined();
   });
 
   it("gives up after maxRetries", () => {

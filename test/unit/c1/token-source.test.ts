@@ -2,6 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { importJWK, jwtVerify } from "jose";
+import { forgetPaces } from "../../../src/provider/c1/pace";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { C1AuthError, C1SettingsError } from "../../../src/provider/errors";
 import { createHttpInstance } from "../../../src/provider/c1/http";
@@ -146,6 +147,8 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
+  // One server serves every test: a 429 in one must not pace the next (pace.ts is per process).
+  forgetPaces();
   answers = [];
   requests = [];
   vi.restoreAllMocks();
