@@ -107,12 +107,16 @@ async function main(): Promise<number> {
   for (let round = 1; round <= rounds!; round++) {
     for (const parallel of numbers("parallel", values.parallel)) rows.push(...(await measure(parallel, round, owners!, limit)));
   }
-  console.log(`\nThe root stack, ${owners} owners, against a limit of ${rate}/s (bursts of ${burst}, Retry-After: ${retryAfterSeconds}); target at most 1.5x:\n`);
+  console.log(
+    `\nThe root stack, ${owners} owners, against a limit of ${rate}/s (bursts of ${burst}, Retry-After: ${retryAfterSeconds}); target at most 1.5x:\n`,
+  );
   console.log("| --parallel | round | command | wall ms | requests done | 429s | ideal ms | wall / ideal |");
   console.log("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
   for (const row of rows) {
     const ratio = row.ms / row.idealMs;
-    console.log(`| ${row.parallel} | ${row.round} | ${row.command} | ${row.ms} | ${row.done} | ${row.limited} | ${row.idealMs} | ${ratio.toFixed(2)}x${ratio > 1.5 ? " (over)" : ""} |`);
+    console.log(
+      `| ${row.parallel} | ${row.round} | ${row.command} | ${row.ms} | ${row.done} | ${row.limited} | ${row.idealMs} | ${ratio.toFixed(2)}x${ratio > 1.5 ? " (over)" : ""} |`,
+    );
   }
   return 0;
 }

@@ -28,6 +28,9 @@ export class C1Error extends Error {
     this.message = printable;
     this.name = name;
     this.code = code;
+    // An operational error, not a bug: the engine prints a provider error's stack (mapped to our
+    // TypeScript sources), which would bury the one line a person needs. Keep just that line.
+    this.stack = `${name}: ${printable}`;
   }
 }
 

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { buildBenchDocument } from "../../bench/root-document";
 import type { C1Emulator, RequestLogEntry } from "../../src/emulator";
 import { ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
-import { type CliRun, type E2eStack, startEmulatorStack } from "./harness";
+import { type CliRun, type E2eStack, PROGRAMS, startEmulatorStack } from "./harness";
 
 const LIMIT = { rate: 20, burst: 40, retryAfterSeconds: 1 };
 const OWNERS = 300;
@@ -51,7 +51,8 @@ async function measured(run: Run, label: string, args: string[]): Promise<{ resu
 /** The owner keys POSTed successfully more than once. */
 function postedTwice(done: RequestLogEntry[]): string[] {
   const seen = new Map<string, number>();
-  for (const entry of done) if (entry.kind === "api" && entry.method === "POST" && entry.status === 200) seen.set(ownerKey(entry), (seen.get(ownerKey(entry)) ?? 0) + 1);
+  for (const entry of done)
+    if (entry.kind === "api" && entry.method === "POST" && entry.status === 200) seen.set(ownerKey(entry), (seen.get(ownerKey(entry)) ?? 0) + 1);
   return [...seen].filter(([, count]) => count > 1).map(([key]) => key);
 }
 
@@ -104,6 +105,32 @@ describe("the root stack under a rate limit of 20 requests a second", () => {
           expect(emulator.rateLimit.status().limited).toBeGreaterThan(0);
         }),
       );
+    },
+    TIMEOUT,
+  );
+});
+
+describe("a call still rate limited when its time budget runs out", () => {
+  it(
+    "fails with one line that says how often and how long, and the setting to raise, without a stack trace",
+    async () => {
+      const { emulator, e2e } = await startEmulatorStack({ programDir: PROGRAMS.owners });
+      try {
+        await e2e.setConfig("conductorone:retryMaxElapsedMs", "3000");
+        await e2e.setOwners([{ name: "payroll-owner-alice", appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-alice" }]);
+        // One request a thousand seconds: the token fetch takes the burst, every API call after it gets 429.
+        emulator.rateLimit.set({ rate: 0.001, burst: 1, retryAfterSeconds: 1 });
+        const run = await e2e.up();
+        expect(run.code).not.toBe(0);
+        expect(run.stdout).toMatch(
+          /C1 API POST \/api\/v2\/apps\/app-payroll\/connectors\/conn-okta\/owners\/users\/owner\/u-alice was rate limited: 429 Too Many Requests \d+ time\(s\) over \d+\.\d s, and the next wait would pass the time budget of 3000 ms\. Raise conductorone:retryMaxElapsedMs \(env CONDUCTORONE_RETRY_MAX_ELAPSED_MS\), or run fewer operations at once \(pulumi --parallel\)\./,
+        );
+        expect(run.stdout + run.stderr).not.toMatch(/\n\s+at .*\.(ts|js):\d+/);
+        expect(emulator.store.listOwners()).toEqual([]);
+      } finally {
+        await e2e.dispose();
+        await emulator.close();
+      }
     },
     TIMEOUT,
   );

@@ -7,8 +7,8 @@
  * - A 429 with `Retry-After` pauses every request of the process until then, not only the one
  *   that got it, and each waiter wakes at its own jittered moment after it (never before), so the
  *   callers that collided do not retry together and collide again.
- * - Additive increase, multiplicative decrease of a request rate: the first 429 sets it to what
- *   got through in the last second (at least 10 a second), each later 429 halves it (at most once
+ * - Additive increase, multiplicative decrease of a request rate: the first 429 sets it to half
+ *   of what got through in the last second (at least 10 a second), each later 429 halves it (at most once
  *   per pause, never below 1), and each answer that is not a 429 raises it by 1/rate, so it climbs
  *   back by about one request per second every second, probing for the limit again. A minute
  *   without a 429 and requests go unlimited again.
@@ -119,7 +119,8 @@ export class RequestPace {
     if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
     if (this.rate === undefined) {
       const recent = this.recentSuccesses.filter((at) => at > now - WINDOW_MS).length;
-      this.rate = Math.max(MIN_FIRST_RATE, recent);
+      // What got through was C1's burst on top of its rate: the rate is below it. Halve it, as every later cut does.
+      this.rate = Math.max(MIN_FIRST_RATE, recent * DECREASE);
       this.recentSuccesses = [];
       this.lastDecreaseAt = now;
     } else if (now - this.lastDecreaseAt >= Math.max(WINDOW_MS, retryAfterMs ?? 0)) {

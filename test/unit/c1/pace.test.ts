@@ -50,13 +50,14 @@ describe("the process's request pace", () => {
     expect(pace.state().pausedUntil).toBe(now() + 5_000);
   });
 
-  it("sets the rate to what got through in the last second at the first 429, then halves it at most once per pause", () => {
+  it("sets the rate to half of what got through in the last second at the first 429, then halves it at most once per pause", () => {
     const { clock, advance } = fakeClock();
     const pace = new RequestPace(clock);
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 60; i++) {
       pace.onAnswer();
       advance(10);
     }
+    // 60 answers in the last 600 ms, beyond C1's rate thanks to its burst.
     pace.onRateLimited(1_000);
     expect(pace.state().rate).toBe(30);
     // The rest of the same burst of 429s does not cut it again.
@@ -84,7 +85,7 @@ describe("the process's request pace", () => {
   it("raises the rate again by about one request a second per second of answers", () => {
     const { clock, advance } = fakeClock();
     const pace = new RequestPace(clock);
-    for (let i = 0; i < 12; i++) pace.onAnswer();
+    for (let i = 0; i < 24; i++) pace.onAnswer();
     pace.onRateLimited(undefined);
     expect(pace.state().rate).toBe(12);
     // One second at 12 requests a second: +1/rate each.
@@ -99,7 +100,7 @@ describe("the process's request pace", () => {
   it("spaces requests at the rate once it has one", async () => {
     const { clock, now } = fakeClock();
     const pace = new RequestPace(clock);
-    for (let i = 0; i < 20; i++) pace.onAnswer();
+    for (let i = 0; i < 40; i++) pace.onAnswer();
     pace.onRateLimited(undefined);
     expect(pace.state().rate).toBe(20);
     const starts: number[] = [];
