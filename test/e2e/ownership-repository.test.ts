@@ -8,6 +8,9 @@
  *
  * Each step's command and output go to test-results/journey.txt, from which the README's journey
  * is taken.
+ *
+ * Time: 24 s alone with a warm npm cache (`npm pack` 3 s, `npm install` 7 s, the rest the CLI):
+ * `npm test -- test/e2e/ownership-repository.test.ts`.
  */
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";

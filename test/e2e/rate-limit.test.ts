@@ -8,7 +8,10 @@
  * spend their time waiting on the limit, not on the CPU.
  *
  * Each command's wall time against the ideal (the requests C1 did, over the rate) is printed;
- * the benchmark's rate-limit mode reports the same ratios (timed assertions stay out of tests).
+ * `npm run bench:rate-limit` reports the same ratios (timed assertions stay out of tests).
+ *
+ * Time: 60 s alone (both parallelisms side by side, about 55 s of it waiting on the limit; the
+ * failure test 5 s): `npm test -- test/e2e/rate-limit.test.ts`.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { buildBenchDocument } from "../../bench/root-document";
