@@ -1,6 +1,7 @@
 /**
- * The C1 emulator over real HTTP: token issuance, the owner API, faults, the request log, the
- * admin API and the server lifecycle. No mocks: every request goes through a socket.
+ * The C1 emulator over real HTTP: token issuance, the owner API, the users API, faults, the
+ * request log, the admin API and the server lifecycle. No mocks: every request goes through a
+ * socket.
  */
 import { request as httpRequest, Agent } from "node:http";
 import { connect, type Socket } from "node:net";
@@ -437,6 +438,117 @@ describe("owner API", () => {
 
   it("answers 404 to a list for an unknown app", async () => {
     expect(await api("GET", listPath("app-x", "conn-okta"))).toMatchObject({ status: 404, body: { message: "app not found: app-x" } });
+  });
+});
+
+// ---------------------------------------------------------------- users
+
+describe("users API", () => {
+  beforeEach(() => start());
+
+  const userPath = (id: string): string => `/api/v1/users/${encodeURIComponent(id)}`;
+  const search = (body: unknown): Promise<HttpResult> => api("POST", "/api/v1/search/users", body);
+  const idsOf = (res: HttpResult): string[] => res.body.list.map((view: { user: { id: string } }) => view.user.id);
+
+  it.each([{ status: "ENABLED" as const }, { status: "DISABLED" as const }, { status: "DELETED" as const }])(
+    "answers GET of a $status user with the directory's record",
+    async ({ status }) => {
+      if (status !== "ENABLED") emulator.store.setUserStatus("u-bob", status);
+      const res = await api("GET", userPath("u-bob"));
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ userView: { user: emulator.store.getUser("u-bob") }, expanded: [] });
+      expect(res.body.userView.user).toMatchObject({ id: "u-bob", email: "bob@example.com", status });
+    },
+  );
+
+  it("sets a user's status through the store, with deletedAt while DELETED, and refuses an unknown id", () => {
+    expect(emulator.store.setUserStatus("u-dave", "DELETED")).toMatchObject({ status: "DELETED", deletedAt: expect.any(String) });
+    expect(emulator.store.setUserStatus("u-dave", "ENABLED")).toMatchObject({ status: "ENABLED", deletedAt: null });
+    expect(() => emulator.store.setUserStatus("u-typo", "DISABLED")).toThrow("user not found: u-typo");
+  });
+
+  it("answers 404 code 5 to GET of an unknown user", async () => {
+    const res = await api("GET", userPath("u-zed"));
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ code: 5, message: "user not found: u-zed", details: [] });
+  });
+
+  it("answers GET 401 without a token and 200 with one", async () => {
+    expect(await api("GET", userPath("u-alice"), undefined, null)).toMatchObject({ status: 401, body: { code: 16, message: "unauthenticated" } });
+    expect((await api("GET", userPath("u-alice"))).status).toBe(200);
+  });
+
+  it("searches by refs in id order, leaving out ids it does not know", async () => {
+    const res = await search({ refs: [{ id: "u-carol" }, { id: "u-zed" }, { id: "u-alice" }] });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      list: [{ user: emulator.store.getUser("u-alice") }, { user: emulator.store.getUser("u-carol") }],
+      nextPageToken: "",
+      expanded: [],
+    });
+  });
+
+  it("pages a search by pageSize, every user once, until nextPageToken is empty", async () => {
+    emulator.store.addUser({ id: "u-frank" });
+    const refs = ["u-erin", "u-dave", "u-carol", "u-bob", "u-alice"].map((id) => ({ id }));
+    const seen: string[] = [];
+    let pageToken = "";
+    let pages = 0;
+    // Bounded, so a token that never runs out fails the test instead of hanging it.
+    do {
+      const res = await search({ refs, pageSize: 2, pageToken });
+      expect(res.status).toBe(200);
+      expect(res.body.list.length).toBeLessThanOrEqual(2);
+      seen.push(...idsOf(res));
+      pageToken = res.body.nextPageToken;
+      pages += 1;
+    } while (pageToken !== "" && pages < 10);
+    expect(seen).toEqual(["u-alice", "u-bob", "u-carol", "u-dave", "u-erin"]);
+    expect(pages).toBe(3);
+  });
+
+  it("filters a search by userStatuses", async () => {
+    emulator.store.setUserStatus("u-bob", "DISABLED");
+    emulator.store.setUserStatus("u-dave", "DELETED");
+    expect(idsOf(await search({ userStatuses: ["DISABLED", "DELETED"] }))).toEqual(["u-bob", "u-dave"]);
+    expect(idsOf(await search({ refs: [{ id: "u-bob" }, { id: "u-carol" }], userStatuses: ["ENABLED"] }))).toEqual(["u-carol"]);
+    expect(idsOf(await search({}))).toEqual(["u-alice", "u-bob", "u-carol", "u-dave", "u-erin"]);
+  });
+
+  it("defaults pageSize to 25 and caps it at 100", async () => {
+    for (let i = 0; i < 120; i++) emulator.store.addUser({ id: `u-${String(i).padStart(3, "0")}` });
+    const first = await search({});
+    expect(first.body.list).toHaveLength(25);
+    expect(first.body.nextPageToken).not.toBe("");
+    expect((await search({ pageSize: 1000 })).body.list).toHaveLength(100);
+  });
+
+  it.each([
+    { label: "a body that is a list", body: [], message: "request body must be a JSON object" },
+    { label: "refs that is not a list", body: { refs: { id: "u-alice" } }, message: "refs must be a list" },
+    { label: "a ref without a string id", body: { refs: [{ id: "u-alice" }, { id: 7 }] }, message: 'refs[1] must be {"id": string}' },
+    { label: "an unknown user status", body: { userStatuses: ["ACTIVE"] }, message: "userStatuses[0] must be one of UNKNOWN, ENABLED, DISABLED, DELETED" },
+    { label: "a negative pageSize", body: { pageSize: -1 }, message: "pageSize must be a non-negative integer" },
+    { label: "a pageToken it never issued", body: { pageToken: "bm9wZQ" }, message: "invalid pageToken" },
+  ])("answers 400 code 3 naming the field to a search with $label", async ({ body, message }) => {
+    expect(await search(body)).toMatchObject({ status: 400, body: { code: 3, message, details: [] } });
+  });
+
+  it("answers 501 to a search filter the emulator does not implement, rather than ignore it", async () => {
+    expect(await search({ email: "alice@example.com" })).toMatchObject({
+      status: 501,
+      body: { code: 12, message: "the emulator does not implement the email filter" },
+    });
+  });
+
+  it("takes fault rules, and logs the requests as api", async () => {
+    emulator.faults.add({ method: "POST", path: "/api/v1/search/users", status: 503 });
+    expect(await search({ refs: [{ id: "u-alice" }] })).toMatchObject({ status: 503, body: { code: 14, message: "injected fault" } });
+    expect(idsOf(await search({ refs: [{ id: "u-alice" }] }))).toEqual(["u-alice"]);
+    expect(emulator.requests.map(({ method, path, kind, status, fault }) => ({ method, path, kind, status, fault }))).toEqual([
+      { method: "POST", path: "/api/v1/search/users", kind: "api", status: 503, fault: "status:503" },
+      { method: "POST", path: "/api/v1/search/users", kind: "api", status: 200, fault: undefined },
+    ]);
   });
 });
 

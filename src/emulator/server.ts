@@ -1,6 +1,7 @@
 /**
  * `C1Emulator`: a local ConductorOne API over real HTTP (Node's `http`, 127.0.0.1 only) with the
- * token endpoint, the connector user owner API, fault injection, a request log and an admin API.
+ * token endpoint, the connector user owner API, the users endpoints, fault injection, a request
+ * log and an admin API.
  * It is a real server because the Pulumi provider under test runs in another process.
  * Each request goes, by the kind of path, to one route table (`routes/`) through `dispatch`.
  */

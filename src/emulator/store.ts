@@ -186,6 +186,23 @@ export class EmulatorStore {
     return user && structuredClone(user);
   }
 
+  /**
+   * Sets a user's status, as a change in C1's directory would. `updatedAt` moves to now, and
+   * `deletedAt` is set on a move to DELETED and cleared on a move away, so the record agrees with itself.
+   * @returns the updated user.
+   * @throws StoreError when the user is unknown (catches typos in tests).
+   */
+  setUserStatus(userId: string, status: UserStatus): User {
+    const user = this.users.get(userId);
+    if (!user) throw new StoreError(`user not found: ${userId}`);
+    const at = nowRfc3339(this.now);
+    if (status === "DELETED" && user.status !== "DELETED") user.deletedAt = at;
+    if (status !== "DELETED") user.deletedAt = null;
+    user.status = status;
+    user.updatedAt = at;
+    return structuredClone(user);
+  }
+
   /** Removes a user from the directory (owners that name it then carry `user: null`). */
   removeUser(userId: string): boolean {
     return this.users.delete(userId);
