@@ -47,7 +47,9 @@ scripts/with-toolchain.sh npx vitest run "$@" || status=$?
 if [[ -s "$results" ]]; then
   node -e '
     const r = require(require("path").resolve(process.argv[1]));
-    console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+    // A file whose set-up failed fails no test of its own: count the files too.
+    const files = r.numFailedTestSuites > 0 ? `; ${r.numFailedTestSuites} test file(s) failed` : "";
+    console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped${files}`);
   ' "$results"
 fi
 exit "$status"

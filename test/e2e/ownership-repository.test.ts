@@ -22,6 +22,10 @@ import { findLeak } from "../support/provider-fixture";
 import { runProcess, startProcess, type ProcessResult, type RunningProcess } from "./harness";
 
 const STEP_TIMEOUT = 240_000;
+/** Set-up installs packages: from the npm cache when warm, from the registry when it is empty. */
+const SETUP_TIMEOUT = 600_000;
+/** The template's dependencies, pinned to the versions this repository installs and tests with (so npm finds them in its cache). */
+const PINNED = ["@pulumi/pulumi", "@pulumi/policy", "typescript", "@types/node"];
 const repo = path.resolve(__dirname, "../..");
 const TEMPLATE_DIR = path.join(repo, "templates/ownership-repository");
 const TRANSCRIPT = path.join(repo, "test-results/journey.txt");
@@ -86,15 +90,16 @@ beforeAll(async () => {
   const tarball = await packRepo(workDir);
   transcript.push(`$ npm pack  # this repository, into ${path.basename(tarball)}\n(${((Date.now() - packStarted) / 1000).toFixed(1)} s)\n`);
   env = {
+    // The machine's own settings (its npm config and CA certificates reach the registry through
+    // them), without the outer npm run's variables, any C1 setting or the outer Pulumi state.
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(npm_|CONDUCTORONE_|PULUMI_)/i.test(name))),
     // Only the built Pulumi CLI (with its language host and plugin shim) and Node (with npm and npx).
     PATH: [dirOnPath("pulumi"), path.dirname(process.execPath), "/usr/bin", "/bin"].join(path.delimiter),
-    HOME: workDir,
-    npm_config_cache: process.env.npm_config_cache ?? path.join(process.env.HOME ?? workDir, ".npm"),
+    ...(process.env.npm_config_cache ? { npm_config_cache: process.env.npm_config_cache } : {}),
     PULUMI_HOME: path.join(workDir, "pulumi-home"),
     PULUMI_BACKEND_URL: `file://${path.join(workDir, "backend")}`,
     PULUMI_CONFIG_PASSPHRASE: "journey",
     PULUMI_SKIP_UPDATE_CHECK: "true",
-    NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? "",
   };
   await mkdir(path.join(workDir, "backend"));
   const created = await runProcess(
@@ -104,11 +109,20 @@ beforeAll(async () => {
   );
   expect(created.code, created.output).toBe(0);
   transcript.push(`$ pulumi new <template> --dir ${PROJECT} --generate-only ...\n(exit ${created.code})\n`);
+  const manifestPath = path.join(repoDir, "package.json");
+  const manifest = JSON.parse(await readFile(manifestPath, "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  for (const name of PINNED) {
+    const version = (JSON.parse(await readFile(path.join(repo, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+    const section = name in manifest.dependencies ? manifest.dependencies : manifest.devDependencies;
+    expect(section[name], `the template's package.json lists ${name}`).toBeDefined();
+    section[name] = version;
+  }
+  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   const installed = await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", tarball]);
   expect(installed.code, installed.output).toBe(0);
   const init = await run("pulumi", ["stack", "init", STACK, "--non-interactive"]);
   expect(init.code, init.output).toBe(0);
-}, STEP_TIMEOUT);
+}, SETUP_TIMEOUT);
 
 afterAll(async () => {
   emulatorProcess?.child.kill("SIGTERM");
