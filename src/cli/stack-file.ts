@@ -12,7 +12,7 @@ import { CONFIG_NAMESPACE, type ConfigSource } from "../provider/c1/settings";
 import { OWNERSHIP_DOCUMENT_KEY } from "../ownership/document";
 import type { OwnershipDocument } from "../ownership/export";
 
-/** The project name of the root stack, used when the directory has no readable Pulumi.yaml. */
+/** The project name used when the directory has no readable Pulumi.yaml (this repository's root project). */
 export const DEFAULT_PROJECT_NAME = "c1-ownership";
 
 /** The file of a stack's settings: `Pulumi.<stack>.yaml` in the project directory. */

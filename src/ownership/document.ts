@@ -1,5 +1,5 @@
 /**
- * The ownership document: who owns which C1 connector, in which role, as the root stack reads it
+ * The ownership document: who owns which C1 connector, in which role, as an ownership stack (declareOwnership) reads it
  * from stack config (`owners` in Pulumi.<stack>.yaml):
  *
  * ```yaml

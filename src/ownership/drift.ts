@@ -1,5 +1,5 @@
 /**
- * The drift report: what C1 has now against what the root stack recorded, per owner, for people.
+ * The drift report: what C1 has now against what an ownership stack recorded, per owner, for people.
  *
  * How it is computed, without changing anything: the stack's state (`exportStack`) gives each
  * role resource's recorded outputs (its `userIds`, and `owners` with their emails); a refresh in

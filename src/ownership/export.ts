@@ -1,7 +1,7 @@
 /**
- * Reads connector user owners from C1 and builds the root stack's ownership document from exactly
+ * Reads connector user owners from C1 and builds a stack's ownership document from exactly
  * what C1 returned (app id -> connector id -> role slug -> user ids, see
- * examples/ownership-as-code/ownership-document.ts). Knows nothing of Pulumi or files.
+ * document.ts). Knows nothing of Pulumi or files.
  */
 import type { C1Client } from "../provider/c1/client";
 import { C1Error } from "../provider/errors";
@@ -113,7 +113,7 @@ export function buildOwnershipDocument(owners: readonly OwnerKey[], request: Exp
 }
 
 /**
- * Reads every target from C1 and returns the document, checked as the root stack will check it.
+ * Reads every target from C1 and returns the document, checked as the program will check it.
  * @throws the C1 client's error (method, path, status; never a credential) when a listing fails,
  *   and OwnershipExportError when C1's answer cannot be written as a document.
  */

@@ -37,7 +37,7 @@ export interface InactiveOwner extends DeclaredOwner {
 
 /**
  * Owners whose recorded user is not ENABLED (DISABLED, DELETED, UNKNOWN or no status at all), or
- * whose user C1 no longer returns. Owners with nothing recorded yet are not judged: see the README.
+ * whose user C1 no longer returns. Owners with nothing recorded yet are not judged: see docs/policy.md.
  */
 export function findInactiveOwners(owners: readonly DeclaredOwner[]): InactiveOwner[] {
   const inactive: InactiveOwner[] = [];

@@ -4,7 +4,7 @@
  * this file's own path in the package, which package.json `exports` admits as is. The specifier is
  * the path so that it is the same whether or not the SDK can resolve the package (under pnpm it
  * cannot, and writes the raw path). Moving or renaming the file or the
- * entry, or removing or renaming an export below, breaks every existing stack (see the README's
+ * entry, or removing or renaming an export below, breaks every existing stack (see docs/architecture.md's
  * "State contract"; test/e2e/state-contract.test.ts checks it).
  *
  * ConnectorUserOwner's dynamic provider as a module: the resource passes this module's exports

@@ -3,7 +3,7 @@
  * `__provider` is a serialized `require("pulumi-conductorone-owners/dist/provider/dynamic/state-entry/connector-user-owners.js")`:
  * this file's own path in the package, which package.json `exports` admits as is (see
  * connector-user-owner.ts beside it for why). Moving or renaming the file or the
- * entry, or removing or renaming an export below, breaks every existing stack (see the README's
+ * entry, or removing or renaming an export below, breaks every existing stack (see docs/architecture.md's
  * "State contract"; test/e2e/state-contract.test.ts checks it).
  *
  * ConnectorUserOwners' dynamic provider as a module, for a small `__provider` in state (see
