@@ -121,24 +121,29 @@ export function pulumiSecretReader(stackName: string, projectDir: string, env: N
 }
 
 /**
+ * The `config` map of an existing stack file, as Pulumi reads it (empty when the file has none).
+ * @throws StackFileError when the file is not YAML.
+ */
+async function readConfigMap(file: string): Promise<Record<string, unknown>> {
+  const yaml = parseDocument(await readFile(file, "utf8"));
+  if (yaml.errors.length > 0) throw new StackFileError(`${file} is not valid YAML: ${yaml.errors[0].message}`);
+  const config = (yaml.toJS() as { config?: unknown } | null)?.config;
+  return config !== null && typeof config === "object" && !Array.isArray(config) ? (config as Record<string, unknown>) : {};
+}
+
+/**
  * The stack file's `conductorone:*` config as the provider reads it: plain values as they are,
  * secrets (`secure:`) decrypted through `readSecret`. A missing file has no config.
  */
 export async function readStackSettingsConfig(file: string, readSecret: SecretReader): Promise<ConfigSource> {
   const values = new Map<string, string>();
-  if (existsSync(file)) {
-    const yaml = parseDocument(await readFile(file, "utf8"));
-    if (yaml.errors.length > 0) throw new StackFileError(`${file} is not valid YAML: ${yaml.errors[0].message}`);
-    const config = (yaml.toJS() as { config?: unknown } | null)?.config;
-    if (config !== null && typeof config === "object" && !Array.isArray(config)) {
-      for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
-        if (!key.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
-        if (value !== null && typeof value === "object" && typeof (value as { secure?: unknown }).secure === "string") {
-          values.set(key, await readSecret(key));
-        } else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-          values.set(key, String(value));
-        }
-      }
+  const config = existsSync(file) ? await readConfigMap(file) : {};
+  for (const [key, value] of Object.entries(config)) {
+    if (!key.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
+    if (value !== null && typeof value === "object" && typeof (value as { secure?: unknown }).secure === "string") {
+      values.set(key, await readSecret(key));
+    } else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+      values.set(key, String(value));
     }
   }
   return { get: (key) => values.get(key) };
@@ -161,8 +166,5 @@ export async function listStackFiles(projectDir: string): Promise<Map<string, st
  */
 export async function readStackDocument(file: string, key: string): Promise<unknown> {
   if (!existsSync(file)) throw new StackFileError(`${file} does not exist`);
-  const yaml = parseDocument(await readFile(file, "utf8"));
-  if (yaml.errors.length > 0) throw new StackFileError(`${file} is not valid YAML: ${yaml.errors[0].message}`);
-  const config = (yaml.toJS() as { config?: unknown } | null)?.config;
-  return config !== null && typeof config === "object" && !Array.isArray(config) ? (config as Record<string, unknown>)[key] : undefined;
+  return (await readConfigMap(file))[key];
 }
