@@ -22,6 +22,7 @@
 import { formatOwnerId } from "../provider/model/ids";
 import type { OwnerKey } from "../provider/model/owner-key";
 import { findKeyProblem } from "../provider/model/validation";
+import { compareText } from "../provider/util/compare-text";
 
 /** The config key of the document, and the first segment of every path in a problem. */
 export const OWNERSHIP_DOCUMENT_KEY = "owners";
@@ -212,11 +213,6 @@ function readUserIds(path: string, values: unknown[], problem: (path: string, me
     firstIndex.set(userId, index);
   });
   return ok ? (values as string[]) : undefined;
-}
-
-// Code-unit order, not localeCompare: the order must not depend on the machine's locale.
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function compareKeys(a: Omit<OwnerKey, "userId"> & { userId?: string }, b: Omit<OwnerKey, "userId"> & { userId?: string }): number {

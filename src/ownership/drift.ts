@@ -14,7 +14,8 @@
  */
 import { LocalWorkspace, type EngineEvent } from "@pulumi/pulumi/automation";
 import { OWNER_RESOURCE_TYPES } from "../provider/model/type-tokens";
-import { compareText, DriftCheckError } from "./errors";
+import { compareText } from "../provider/util/compare-text";
+import { DriftCheckError } from "./errors";
 
 /** The type token of a role resource (ConnectorUserOwners) in state and in engine events. */
 const ROLE_TYPE = OWNER_RESOURCE_TYPES.ConnectorUserOwners;

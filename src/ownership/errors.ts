@@ -3,11 +3,6 @@
  * problems, built from safe fields only: never a credential.
  */
 
-/** Code-unit order, not localeCompare: documents and reports must not depend on the machine's locale. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** An error of the ownership tools, with a stable `code`. */
 abstract class OwnershipToolError extends Error {
   abstract readonly code: string;

@@ -8,7 +8,8 @@ import { C1Error } from "../provider/errors";
 import { listUserOwners, userIdOfOwner } from "../provider/c1/owners-api";
 import type { OwnerKey } from "../provider/model/owner-key";
 import { checkOwnershipDocument, formatProblem } from "./document";
-import { compareText, OwnershipExportError } from "./errors";
+import { compareText } from "../provider/util/compare-text";
+import { OwnershipExportError } from "./errors";
 
 /** One connector to export, and the roles to read (every role C1 reports when `roleSlugs` is empty). */
 export interface ExportTarget {

@@ -5,6 +5,7 @@
 import { type OwnerRole, roleIdentity } from "../model/owner-key";
 import { NOT_KNOWN } from "./known-values";
 import type { OwnerResourceView } from "./owner-resources";
+import { compareText } from "../util/compare-text";
 
 /** The owners a stack declares for one role. */
 export interface RoleOwners {
@@ -30,7 +31,7 @@ export function countOwnersByRole(views: readonly OwnerResourceView[]): RoleOwne
     else for (const userId of view.userIds) entry.userIds.add(userId);
   }
   return [...byRole.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([, entry]) => ({
       role: entry.role,
       userIds: [...entry.userIds].sort(),
