@@ -137,8 +137,9 @@ export async function sendWithRetries(
   let rateLimited = 0;
   let retries = 0;
   for (let attempt = 1; ; attempt++) {
-    const sent = typeof request === "function" ? await request(attempt) : request;
+    // The turn first, then the request: a signed assertion must not age through a pause.
     await pace.acquire();
+    const sent = typeof request === "function" ? await request(attempt) : request;
     const remainingMs = Math.max(0, callDeadline - Date.now());
     const { response, failure } = await attemptOnce(instance, sent, target, attemptTimeoutMs > 0 ? Math.min(attemptTimeoutMs, remainingMs) : remainingMs);
     if (failure.status === 429) {
