@@ -162,8 +162,14 @@ describe("an ownership repository of one's own, from the template and the packed
         });
         emulatorProcess!.done.then((result) => reject(new Error(`the emulator exited: ${result.output}`)), reject);
       });
-      transcript.push(`$ npx c1-ownership emulator\n${banner.trimEnd()}\n`);
       emulatorEnv = Object.fromEntries([...banner.matchAll(/^export (\w+)='([^']*)'$/gm)].map((match) => [match[1]!, match[2]!]));
+      // The banner shows the throwaway secret by design (to paste); the transcript on disk does not keep it.
+      transcript.push(
+        `$ npx c1-ownership emulator\n${banner
+          .trimEnd()
+          .split(emulatorEnv.CONDUCTORONE_CLIENT_SECRET ?? "\0")
+          .join("[redacted]")}\n`,
+      );
       expect(Object.keys(emulatorEnv).sort()).toEqual([
         "CONDUCTORONE_ALLOW_CREDENTIALS_TO_HOST",
         "CONDUCTORONE_CLIENT_ID",
@@ -240,6 +246,7 @@ describe("an ownership repository of one's own, from the template and the packed
       expect(destroy.code, destroy.output).toBe(0);
       expect(await c1Owners()).toEqual([]);
       expect(findLeak(commandOutputs.join("\n"), [emulatorEnv.CONDUCTORONE_CLIENT_SECRET!])).toBeUndefined();
+      expect(findLeak(transcript.join("\n"), [emulatorEnv.CONDUCTORONE_CLIENT_SECRET!])).toBeUndefined();
     },
     STEP_TIMEOUT,
   );
