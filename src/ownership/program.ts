@@ -68,9 +68,9 @@ function readDocument(options: OwnershipOptions) {
  */
 export function declareOwnership(options: OwnershipOptions = {}): DeclaredOwnership {
   const roles = new Map<string, ConnectorUserOwners>();
-  for (const { appId, connectorId, roleSlug, userIds, exclusive } of readDocument(options)) {
+  for (const { appId, connectorId, roleSlug, userIds, exclusive, usersPath } of readDocument(options)) {
     const name = roleResourceName({ appId, connectorId, roleSlug });
-    roles.set(name, new ConnectorUserOwners(name, { appId, connectorId, roleSlug, userIds, exclusive }, options.resourceOptions));
+    roles.set(name, new ConnectorUserOwners(name, { appId, connectorId, roleSlug, userIds, exclusive, documentPath: usersPath }, options.resourceOptions));
   }
   const rows = [...roles.values()].map((role) =>
     pulumi

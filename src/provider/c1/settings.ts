@@ -43,6 +43,11 @@ export const SETTING_SOURCES = {
   retryMaxDelayMs: { env: "CONDUCTORONE_RETRY_MAX_DELAY_MS", secret: false },
   /** Total time budget for one call's retries in ms. @default 120000. Env `CONDUCTORONE_RETRY_MAX_ELAPSED_MS`. */
   retryMaxElapsedMs: { env: "CONDUCTORONE_RETRY_MAX_ELAPSED_MS", secret: false },
+  /**
+   * Look up in C1 every user a change makes an owner, during preview: an unknown or DELETED user
+   * fails the check. `true` or `false`. @default true. Env `CONDUCTORONE_VERIFY_USERS`.
+   */
+  verifyUsers: { env: "CONDUCTORONE_VERIFY_USERS", secret: false },
 } as const;
 
 export type SettingName = keyof typeof SETTING_SOURCES;
@@ -97,6 +102,19 @@ function readPositiveInteger(
     throw new C1SettingsError(`${describeSetting(name)} must be a whole number${allowZero ? "" : " above 0"}, got ${JSON.stringify(raw)}`);
   }
   return value;
+}
+
+/**
+ * Whether check looks up the users a change adds (`verifyUsers`). Read on its own, without the
+ * credentials: a preview without them still knows whether to warn.
+ */
+export function readVerifyUsers(config?: ConfigSource, env: NodeJS.ProcessEnv = process.env): boolean {
+  const raw = readSetting("verifyUsers", config, env);
+  if (raw === undefined) return true;
+  const value = raw.toLowerCase();
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw new C1SettingsError(`${describeSetting("verifyUsers")} must be true or false, got ${JSON.stringify(raw)}`);
 }
 
 const HTTPS_PORT = 443;

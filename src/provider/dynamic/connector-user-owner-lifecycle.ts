@@ -10,12 +10,20 @@ import type { ConnectorUserOwnerInputs } from "../model/inputs";
 import { type ConnectorUserOwnerOutputs, toOwnerOutputs } from "../model/outputs";
 import { OWNER_KEY_PROPERTIES, type OwnerKey, pickOwnerKey } from "../model/owner-key";
 import { findOwnerKeyFailures, UNKNOWN_VALUE } from "../model/validation";
+import type { UserToVerify } from "./user-verification";
 import { isOwnerManagedBySet } from "./provider-registry";
 import { readResultWithInputs } from "./read-result";
 
 /** Validates the four keys without calling C1. Returns failures; never rewrites a value. */
 export async function checkOwner(news: ConnectorUserOwnerInputs): Promise<pulumi.dynamic.CheckResult<ConnectorUserOwnerInputs>> {
   return { inputs: news, failures: findOwnerKeyFailures({ ...news }) };
+}
+
+/** The user a change makes an owner: a new owner's, or the new one a key change replaces it with. */
+export function addedUser(olds: Partial<ConnectorUserOwnerInputs> | undefined, news: ConnectorUserOwnerInputs): UserToVerify[] {
+  if (typeof news.userId !== "string" || news.userId === UNKNOWN_VALUE) return [];
+  const same = olds !== undefined && OWNER_KEY_PROPERTIES.every((property) => olds[property] === news[property]);
+  return same ? [] : [{ userId: news.userId, label: "userId" }];
 }
 
 /**

@@ -17,8 +17,8 @@ export class ConnectorUserOwnerProvider implements pulumi.dynamic.ResourceProvid
   }
 
   /** Validates the four keys without calling C1; never rewrites a value. */
-  check(olds: unknown, news: ConnectorUserOwnerInputs) {
-    return entry.check(olds, news);
+  check(olds: ConnectorUserOwnerInputs, news: ConnectorUserOwnerInputs) {
+    return entry.check.call(this, olds, news);
   }
 
   /** A changed key replaces the owner (create before delete); nothing else is a change. */

@@ -14,6 +14,7 @@ import { isSameUserIdSet, toUserIdSet } from "../model/user-id-set";
 import { findConnectorUserOwnersFailures, UNKNOWN_VALUE } from "../model/validation";
 import { forEachLimited } from "../util/concurrency";
 import { markManagedBySet } from "./provider-registry";
+import type { UserToVerify } from "./user-verification";
 import { readResultWithInputs } from "./read-result";
 
 /** POSTs and DELETEs in flight at once for one set. */
@@ -98,6 +99,20 @@ export async function checkConnectorUserOwners(news: ConnectorUserOwnersInputs):
   }
   const storeAsSet = failures.length === 0 && usersKnown;
   return { inputs: storeAsSet ? { ...news, userIds: toUserIdSet(news.userIds) } : news, failures };
+}
+
+/**
+ * The users a change adds to the set, to look up before anything is written: those of `news` that
+ * `olds` (the inputs in state; none for a new set) did not list. Each is named by where it is: its
+ * index in `userIds`, or in the ownership document when the program says where the list is.
+ */
+export function addedUsers(olds: Partial<ConnectorUserOwnersInputs> | undefined, news: ConnectorUserOwnersInputs & { documentPath?: unknown }): UserToVerify[] {
+  if (!Array.isArray(news.userIds)) return [];
+  const before = new Set(Array.isArray(olds?.userIds) ? olds.userIds : []);
+  const where = typeof news.documentPath === "string" && news.documentPath !== "" ? news.documentPath : "userIds";
+  return news.userIds.flatMap((userId, index) =>
+    typeof userId === "string" && userId !== UNKNOWN_VALUE && !before.has(userId) ? [{ userId, label: `${where}[${index}]` }] : [],
+  );
 }
 
 /** Another app, connector or role replaces the set; other members, and `exclusive`, update it in place. */

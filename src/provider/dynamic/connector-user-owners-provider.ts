@@ -15,8 +15,8 @@ export class ConnectorUserOwnersProvider implements pulumi.dynamic.ResourceProvi
   }
 
   /** Validates the keys and every user id; stores userIds sorted and without duplicates. */
-  check(olds: unknown, news: ConnectorUserOwnersInputs) {
-    return entry.check(olds, news);
+  check(olds: ConnectorUserOwnersInputs, news: ConnectorUserOwnersInputs) {
+    return entry.check.call(this, olds, news);
   }
 
   /** Another app, connector or role replaces the set; other members update it in place. */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { C1Client } from "../c1/client";
-import { CONFIG_NAMESPACE, type ConfigSource, resolveSettings, SETTING_SOURCES } from "../c1/settings";
+import { CONFIG_NAMESPACE, type ConfigSource, readVerifyUsers, resolveSettings, SETTING_SOURCES } from "../c1/settings";
 import { type OwnerKey, ownerIdentity, type OwnerRole, roleIdentity } from "../model/owner-key";
 import { globalSlot } from "../util/global-slot";
 
@@ -65,6 +65,12 @@ export function clientFor(provider: object): C1Client {
     registry.clients.set(fingerprint, client);
   }
   return client;
+}
+
+/** Whether `provider`'s check looks users up (its stack config, then the env; see readVerifyUsers). */
+export function verifyUsersFor(provider: object): boolean {
+  const snapshot = providerRegistry().configs.get(provider);
+  return readVerifyUsers(snapshot ? { get: (key) => snapshot[key] } : undefined);
 }
 
 function addOnce(list: string[], identity: string): void {

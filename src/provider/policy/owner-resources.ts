@@ -92,6 +92,35 @@ function readSetRecordedUsers(props: Record<string, unknown>, userIds: Known<str
   return recorded;
 }
 
+/**
+ * What the provider's check looked up in C1 about the users a change adds (`verifiedUsers`), by
+ * user id: a preview knows their status and email before anything is written.
+ */
+function readVerifiedUsers(props: Record<string, unknown>): Map<string, RecordedUser> {
+  const verified = new Map<string, RecordedUser>();
+  const list = readKnownList(readKnown(props, "verifiedUsers"));
+  if (!Array.isArray(list)) return verified;
+  for (const entry of list) {
+    const id = readKnownString(entry, "id");
+    if (typeof id !== "string") continue;
+    const fields: RecordedUserFields = {};
+    const status = readKnownString(entry, "status");
+    const email = readKnownString(entry, "email");
+    if (typeof status === "string") fields.status = status;
+    if (typeof email === "string") fields.email = email;
+    verified.set(id, { state: "recorded", user: fields });
+  }
+  return verified;
+}
+
+/** What state recorded of each user, with what check looked up standing in for users not recorded yet. */
+function withVerifiedUsers(recorded: Map<string, RecordedUser>, props: Record<string, unknown>): Map<string, RecordedUser> {
+  for (const [userId, user] of readVerifiedUsers(props)) {
+    if (recorded.get(userId)?.state === "not-yet-known") recorded.set(userId, user);
+  }
+  return recorded;
+}
+
 /** Reads one of our resources; undefined for any other resource. */
 export function readOwnerResource(resource: AnalyzedResource): OwnerResourceView | undefined {
   const kind = ownerResourceKindOf(resource);
@@ -102,11 +131,11 @@ export function readOwnerResource(resource: AnalyzedResource): OwnerResourceView
     const userId = readKnownString(props, "userId");
     const userIds = userId === NOT_KNOWN ? NOT_KNOWN : userId === undefined ? [] : [userId];
     const recordedUsers = new Map<string, RecordedUser>(typeof userId === "string" ? [[userId, readRecordedUser(props)]] : []);
-    return { kind, urn, name, role, userIds, recordedUsers };
+    return { kind, urn, name, role, userIds, recordedUsers: withVerifiedUsers(recordedUsers, props) };
   }
   const userIds = readSetUserIds(props);
   // Exclusive or not, a set's listed users are owners the stack declares: both count the same.
-  return { kind, urn, name, role, userIds, recordedUsers: readSetRecordedUsers(props, userIds) };
+  return { kind, urn, name, role, userIds, recordedUsers: withVerifiedUsers(readSetRecordedUsers(props, userIds), props) };
 }
 
 /** Our resources among a stack's resources, in the order given. */

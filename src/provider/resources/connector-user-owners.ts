@@ -26,6 +26,12 @@ export interface ConnectorUserOwnersArgs {
    * @default true
    */
   exclusive?: pulumi.Input<boolean>;
+  /**
+   * Where `userIds` sits in an ownership document (e.g. `owners.app-payroll.conn-okta.owner`), so
+   * that a check failure about one user names its place there (`...owner[2]`). No effect on C1, and
+   * never a change. declareOwnership sets it.
+   */
+  documentPath?: pulumi.Input<string>;
 }
 
 const TYPE_NAME: OwnerResourceKind = "ConnectorUserOwners";
@@ -67,6 +73,7 @@ export class ConnectorUserOwners extends pulumi.dynamic.Resource {
         roleSlug: undefined,
         userIds: undefined,
         exclusive: undefined,
+        documentPath: undefined,
         ...props,
         owners: undefined,
         addedCount: undefined,

@@ -22,15 +22,25 @@ import { type ConnectorUserOwnerInputs, parseOwnerInputs, parseOwnerKeyForDelete
 import type { ConnectorUserOwnerOutputs } from "../../model/outputs";
 import * as lifecycle from "../connector-user-owner-lifecycle";
 import { clientFor, rememberStackConfig } from "../provider-registry";
+import { verifyUsers } from "../user-verification";
 
 /** Keeps the `conductorone:*` stack config for this provider's later calls. */
 export async function configure(this: object, req: pulumi.dynamic.ConfigureRequest): Promise<void> {
   rememberStackConfig(this, req.config);
 }
 
-/** Validates the four keys without calling C1; never rewrites a value. */
-export function check(_olds: unknown, news: ConnectorUserOwnerInputs) {
-  return lifecycle.checkOwner(news);
+/**
+ * Validates the four keys; then, for a new owner (or one a key change replaces), looks its user up
+ * in C1 (user-verification.ts): an unknown or DELETED user fails the check. Never rewrites a key.
+ */
+export async function check(this: object, olds: Partial<ConnectorUserOwnerInputs> | undefined, news: ConnectorUserOwnerInputs): Promise<pulumi.dynamic.CheckResult<ConnectorUserOwnerInputs>> {
+  const checked = await lifecycle.checkOwner(news);
+  if (checked.failures !== undefined && checked.failures.length > 0) return checked;
+  const owner = `ConnectorUserOwner ${news.appId}/${news.connectorId}/${news.roleSlug}/${news.userId}`;
+  const { failures, verified } = await verifyUsers(this, owner, "userId", lifecycle.addedUser(olds, news));
+  if (failures.length > 0) return { inputs: checked.inputs, failures };
+  // Not an input the diff reads: an email changing in C1 later never shows as a change.
+  return verified.length > 0 ? { inputs: { ...(checked.inputs as ConnectorUserOwnerInputs), verifiedUsers: verified } as ConnectorUserOwnerInputs, failures: [] } : checked;
 }
 
 /** A changed key replaces the owner (create before delete); nothing else is a change. */
