@@ -3,7 +3,7 @@
  * emulator: `pulumi preview --policy-pack templates/ownership-repository/policy [--policy-pack-config FILE]` on a
  * stack of sets and single owners. Each policy refuses a bad change and lets a good one through,
  * advisory levels warn without failing, a user disabled in the emulator's directory is caught on
- * `preview --refresh`, and the pack config changes the thresholds.
+ * `preview --refresh` (and a new owner who is disabled on the preview that adds it), and the pack config changes the thresholds.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -184,19 +184,18 @@ describe("the ownership guardrails policy pack", () => {
   );
 
   it(
-    "c1-active-owners cannot see a brand-new owner's status in a preview; the up that creates it fails on it",
+    "c1-active-owners refuses a brand-new DISABLED owner in the preview that adds it, and the up stops before writing it",
     async () => {
       emulator.store.addUser({ id: "u-frank", status: "DISABLED" });
       await declare(["u-alice", "u-erin"], ["u-carol", "u-dave", "u-frank"]);
+      const frankDisabled = /^mandatory c1-active-owners: user u-frank \(frank@example.com\), owner of .* role admin .* is DISABLED in C1/;
       const run = await preview();
-      expectExit(run, false);
-      expect(violations(run)).toEqual([]);
+      expectExit(run, true);
+      expect(violations(run)).toEqual([expect.stringMatching(frankDisabled)]);
       const up = await withPack(["up", "--yes"]);
       expectExit(up, true);
-      expect(violations(up)).toEqual([
-        expect.stringMatching(/^mandatory c1-active-owners: user u-frank \(frank@example.com\), owner of .* role admin .* is DISABLED in C1/),
-      ]);
-      expect(roleOwners("admin")).toEqual(["u-carol", "u-dave", "u-frank"]); // the update ran before the stack was checked
+      expect(violations(up)).toEqual([expect.stringMatching(frankDisabled)]);
+      expect(roleOwners("admin")).toEqual(["u-carol", "u-dave"]); // refused before the create
       await declare(["u-alice", "u-erin"], ["u-carol", "u-dave"]);
       expectExit(await withPack(["up", "--yes"]), false);
       expect(roleOwners("admin")).toEqual(["u-carol", "u-dave"]);
@@ -212,7 +211,7 @@ describe("the ownership guardrails policy pack", () => {
       const denied = await preview(packConfig);
       expectExit(denied, true);
       expect(violations(denied)).toEqual([
-        "mandatory c1-allowed-owners: user u-bob, owner of app app-payroll, connector conn-okta, role owner (payroll-okta-owners), is on the deny list " +
+        "mandatory c1-allowed-owners: user u-bob (bob@example.com), owner of app app-payroll, connector conn-okta, role owner (payroll-okta-owners), is on the deny list " +
           "(c1-allowed-owners.deniedUserIds). Remove u-bob from the role, or from the deny list in the policy pack config.",
       ]);
       await declare(["u-alice", "u-erin"], ["u-carol", "u-dave"]);

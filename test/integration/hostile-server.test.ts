@@ -191,9 +191,10 @@ describe("a lone surrogate in the program's input", () => {
     expect(checked.failures).toEqual([{ property: "userIds", reason: `userIds[1] ${reason}` }]);
   });
 
-  it("is accepted as part of a whole pair (an emoji)", async () => {
+  it("is accepted as part of a whole pair (an emoji), and the new owner is looked up at its encoded path", async () => {
+    handler = (_request, response) => sendJson(response, 200, { userView: { user: { id: "u-\ud83d\udd11", status: "ENABLED" } } });
     const checked = await (await ownerProvider()).check({}, { ...owner, userId: "u-\ud83d\udd11" });
     expect(checked.failures ?? []).toEqual([]);
-    expect(requests).toEqual([]);
+    expect(requests).toEqual(["GET /api/v1/users/u-%F0%9F%94%91"]);
   });
 });

@@ -17,7 +17,7 @@ export class ConnectorUserOwnerProvider implements pulumi.dynamic.ResourceProvid
   }
 
   /** Validates the four keys without calling C1; never rewrites a value. */
-  check(olds: ConnectorUserOwnerInputs, news: ConnectorUserOwnerInputs) {
+  check(olds: Partial<ConnectorUserOwnerInputs> | undefined, news: ConnectorUserOwnerInputs) {
     return entry.check.call(this, olds, news);
   }
 

@@ -136,7 +136,7 @@ export async function createConnectorUserOwners(
   const role = pickOwnerRole(inputs);
   const target = { desired: toUserIdSet(inputs.userIds), exclusive: isExclusiveSet(inputs), previouslyManaged: [] };
   const outs = await converge(client, role, target, true);
-  return { id: formatConnectorUserOwnersId(role), outs };
+  return { id: formatConnectorUserOwnersId(role), outs: withDocumentPath(outs, inputs) };
 }
 
 /**
@@ -172,7 +172,12 @@ export async function readConnectorUserOwners(
     removedCount: recorded?.removedCount ?? 0,
   };
   const inputs: ConnectorUserOwnersInputs = { ...role, userIds, exclusive };
-  return readResultWithInputs(id, props, inputs);
+  return readResultWithInputs(id, withDocumentPath(props, recorded), withDocumentPath(inputs, recorded));
+}
+
+/** `props` with the document path of `from`, when it has one. */
+function withDocumentPath<T extends object>(props: T, from: { documentPath?: unknown } | undefined): T {
+  return typeof from?.documentPath === "string" ? { ...props, documentPath: from.documentPath } : props;
 }
 
 /**
@@ -186,7 +191,7 @@ export async function updateConnectorUserOwners(
 ): Promise<pulumi.dynamic.UpdateResult<ConnectorUserOwnersOutputs>> {
   const target = { desired: toUserIdSet(news.userIds), exclusive: isExclusiveSet(news), previouslyManaged: olds.userIds ?? [] };
   const outs = await converge(client, pickOwnerRole(news), target, false);
-  return { outs };
+  return { outs: withDocumentPath(outs, news) };
 }
 
 /** Removes the owners the set manages; owners already gone count as removed. */

@@ -15,7 +15,7 @@ export class ConnectorUserOwnersProvider implements pulumi.dynamic.ResourceProvi
   }
 
   /** Validates the keys and every user id; stores userIds sorted and without duplicates. */
-  check(olds: ConnectorUserOwnersInputs, news: ConnectorUserOwnersInputs) {
+  check(olds: Partial<ConnectorUserOwnersInputs> | undefined, news: ConnectorUserOwnersInputs) {
     return entry.check.call(this, olds, news);
   }
 

@@ -92,3 +92,10 @@ export async function verifyUsers(
   }
   return { failures, verified };
 }
+
+/** Forgets every lookup and the warning given: for tests that reuse one process. */
+export function forgetUserLookups(): void {
+  const current = state();
+  current.lookups = new WeakMap();
+  current.warned = false;
+}

@@ -16,6 +16,11 @@ export interface ConnectorUserOwnersInputs extends OwnerRole {
    * listed users are the role's only owners. False: only the listed users are managed.
    */
   exclusive?: boolean;
+  /**
+   * Where `userIds` sits in an ownership document (`owners.app-payroll.conn-okta.owner`), for
+   * messages about one user; declareOwnership sets it. Never a change: the diff does not read it.
+   */
+  documentPath?: string;
 }
 
 /** Whether a set's inputs or outputs describe an exclusive set: absent means exclusive. */
@@ -57,7 +62,8 @@ export function parseConnectorUserOwnersInputs(props: RawProperties, operation: 
     throw new C1InvalidInputError(`ConnectorUserOwners ${operation}: invalid inputs: ${failures.map((failure) => failure.reason).join("; ")}`);
   }
   const userIds = (record.userIds as unknown[]).map(String);
-  return { ...pickStrings(record, OWNER_ROLE_PROPERTIES), userIds: toUserIdSet(userIds), exclusive: isExclusiveSet(record) };
+  const documentPath = typeof record.documentPath === "string" && record.documentPath !== "" ? { documentPath: record.documentPath } : {};
+  return { ...pickStrings(record, OWNER_ROLE_PROPERTIES), userIds: toUserIdSet(userIds), exclusive: isExclusiveSet(record), ...documentPath };
 }
 
 /**

@@ -100,6 +100,11 @@ export interface ConnectorUserOwnersOutputs extends OwnerRole {
   exclusive?: boolean;
   /** The managed owners, sorted by user id. */
   owners: SetOwner[];
+  /**
+   * The inputs' `documentPath`, kept so that the preview's diff (old outputs against new inputs)
+   * does not show it as added on every update.
+   */
+  documentPath?: string;
   /** Owners the last create or update added. */
   addedCount: number;
   /** Owners the last create or update removed. */

@@ -5,8 +5,10 @@
  * Rows `check` refuses are batched four to a run, one per property of one resource: the engine
  * stops at the first resource whose check fails but reports every failed property of it. Rows
  * only C1 can refuse (unknown ids, a role C1 rejects, a 403) run together with
- * --continue-on-error, which reports each resource's failure on its own. C1_SOAK=1 gives every
- * row its own `up` instead.
+ * --continue-on-error, which reports each resource's failure on its own, and with
+ * CONDUCTORONE_VERIFY_USERS=false: with the default (on), check looks the users up first, and the
+ * rows of users C1 does not know fail there instead, each in its own run (the last describe).
+ * C1_SOAK=1 gives every row its own `up` instead.
  *
  * '%2F' is accepted by check: it is sent encoded as %252F (a legal id character) and C1 answers
  * that no such user or app exists. That is intended: ids are never decoded or rewritten.
@@ -75,6 +77,9 @@ const checkRows: CheckRow[] = [
   { label: "zero as userId", property: "userId", value: 0, reason: "must be a string, got a number" },
 ];
 
+/** What C1 itself refuses is seen with user verification off; with it on, user rows fail at check. */
+const VERIFY_OFF = { CONDUCTORONE_VERIFY_USERS: "false" };
+
 const DENIED = { appId: "app-payroll", connectorId: "conn-workday", roleSlug: "owner", userId: "u-dave" };
 const c1Rows: C1Row[] = [
   { label: "'%2F' in userId (accepted by check, sent as %252F)", key: { ...valid, userId: "u%2Falice" }, reason: "404 Not Found: user not found: u%2Falice" },
@@ -134,13 +139,13 @@ const c1Owners = c1Rows.map((row, index) => ({ name: `refused-${index + 1}`, ...
 const runs = new Map<string, Promise<CliRun>>();
 
 /** Runs `up` once per group (memoized), so each row's test can await its group's run. */
-function runOnce(id: string, owners: DeclaredOwner[], extra: string[] = []): Promise<CliRun> {
+function runOnce(id: string, owners: DeclaredOwner[], extra: string[] = [], env: Record<string, string> = {}): Promise<CliRun> {
   let run = runs.get(id);
   if (!run) {
     run = (async () => {
       const since = lastSeq(emulator);
       await stack.setOwners([anchor, ...owners]);
-      const result = await stack.up(extra);
+      const result = await stack.up(extra, { env });
       figures.runs += 1;
       if (id.startsWith("check")) figures.apiRequestsDuringCheckRuns += requestsSince(emulator, since).filter((entry) => entry.kind === "api").length;
       return result;
@@ -157,7 +162,7 @@ async function runAllCheckGroups(): Promise<void> {
 
 /** The run that reports `owner`, one of the rows only C1 can refuse: its own with C1_SOAK=1, else the batch. */
 function runC1Row(owner: DeclaredOwner): Promise<CliRun> {
-  return SOAK ? runOnce(`c1-${owner.name}`, [owner]) : runOnce("c1-batch", c1Owners, ["--continue-on-error"]);
+  return SOAK ? runOnce(`c1-${owner.name}`, [owner], [], VERIFY_OFF) : runOnce("c1-batch", c1Owners, ["--continue-on-error"], VERIFY_OFF);
 }
 
 async function runAllC1Rows(): Promise<void> {
@@ -256,5 +261,25 @@ describe.sequential(`${c1Rows.length} declarations only C1 can refuse`, () => {
       expect(paths).toContain("/api/v2/apps/app%252Fpayroll/connectors/conn-okta/owners/users/owner/u-alice");
     },
     SOAK ? RUN_TIMEOUT_MS * c1Owners.length : RUN_TIMEOUT_MS,
+  );
+});
+
+describe.sequential("declarations of users C1 does not know, with verifyUsers on (the default): refused at check", () => {
+  const userRows = c1Rows.filter((row) => row.reason.startsWith("404 Not Found: user not found"));
+  it.each(userRows.map((row, index) => ({ ...row, owner: { ...c1Owners[c1Rows.indexOf(row)], name: `unknown-user-${index + 1}` } })))(
+    "$label: non-zero exit, the lookup's 404 named at the resource's userId, no POST, nothing changed",
+    async ({ owner, key }) => {
+      const since = lastSeq(emulator);
+      const run = await runOnce(`verified-${owner.name}`, [owner]);
+      expect(run.code).not.toBe(0);
+      const lookup = `GET /api/v1/users/${encodeURIComponent(key.userId)}`;
+      const errors = errorsFor(run, owner.name);
+      const mine = errors.find((message) => message.includes(`resource '${owner.name}': property userId value`) && message.includes(`userId: ${key.userId} is not a C1 user (${lookup} answered 404 Not Found)`));
+      expect(mine, `no lookup failure for ${owner.name} among:\n${errors.join("\n")}`).toBeDefined();
+      const sent = requestsSince(emulator, since).filter((entry) => entry.kind === "api");
+      expect(sent.map((entry) => `${entry.method} ${entry.path}`)).toEqual([lookup]);
+      await expectNothingChanged();
+    },
+    RUN_TIMEOUT_MS,
   );
 });
