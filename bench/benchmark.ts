@@ -86,6 +86,8 @@ export interface RequestCounts {
   post: number;
   get: number;
   delete: number;
+  /** Users read by check, to know who a change makes an owner (GET /api/v1/users/..., the users search). */
+  users: number;
   /** Token endpoint requests. */
   token: number;
   /** API requests repeating one (same method, path and query) whose answer was not 2xx. */
@@ -239,7 +241,7 @@ function readRootProject(): { name: string; main?: string } {
 }
 
 function countRequests(entries: RequestLogEntry[]): RequestCounts {
-  const counts: RequestCounts = { post: 0, get: 0, delete: 0, token: 0, retries: 0, errors: {} };
+  const counts: RequestCounts = { post: 0, get: 0, delete: 0, users: 0, token: 0, retries: 0, errors: {} };
   const failed = new Set<string>();
   for (const entry of entries) {
     if (entry.kind === "token") {
@@ -247,7 +249,8 @@ function countRequests(entries: RequestLogEntry[]): RequestCounts {
       continue;
     }
     if (entry.kind !== "api") continue;
-    if (entry.method === "POST") counts.post += 1;
+    if (entry.path.startsWith("/api/v1/users/") || entry.path.startsWith("/api/v1/search/users")) counts.users += 1;
+    else if (entry.method === "POST") counts.post += 1;
     else if (entry.method === "GET") counts.get += 1;
     else if (entry.method === "DELETE") counts.delete += 1;
     // The query tells list pages apart (role_slug, page_token); a request repeated after a success

@@ -131,32 +131,33 @@ function summarize(group: OperationSample[]): OperationSummary {
 /**
  * The requests an operation on N owners should make, besides one token request per run. With the
  * root stack's `document`, each role is one resource: its reads are one list page each (all roles
- * have fewer users than a page holds), and creating or updating a role lists it first.
+ * have fewer users than a page holds), and creating or updating a role lists it first. Check looks
+ * up each user a change adds, once: every user on the first `up`, the drifted owner's on `drift-up`.
  */
-export function expectedRequests(operation: Operation, size: number, document?: DocumentSample): Pick<RequestCounts, "post" | "get" | "delete"> {
+export function expectedRequests(operation: Operation, size: number, document?: DocumentSample): Pick<RequestCounts, "post" | "get" | "delete" | "users"> {
   if (document) {
     const pages = document.listPages;
     switch (operation) {
       case "up":
-        return { post: size, get: pages, delete: 0 };
+        return { post: size, get: pages, delete: 0, users: document.users };
       case "preview-refresh":
-        return { post: 0, get: pages, delete: 0 };
+        return { post: 0, get: pages, delete: 0, users: 0 };
       case "drift-up":
         // Every role read, then the drifted role listed again by its update, which POSTs its owner back.
-        return { post: 1, get: pages + 1, delete: 0 };
+        return { post: 1, get: pages + 1, delete: 0, users: 1 };
       case "destroy":
-        return { post: 0, get: 0, delete: size };
+        return { post: 0, get: 0, delete: size, users: 0 };
     }
   }
   switch (operation) {
     case "up":
-      return { post: size, get: 0, delete: 0 };
+      return { post: size, get: 0, delete: 0, users: size };
     case "preview-refresh":
-      return { post: 0, get: size, delete: 0 };
+      return { post: 0, get: size, delete: 0, users: 0 };
     case "drift-up":
-      return { post: 1, get: size, delete: 0 };
+      return { post: 1, get: size, delete: 0, users: 1 };
     case "destroy":
-      return { post: 0, get: 0, delete: size };
+      return { post: 0, get: 0, delete: size, users: 0 };
   }
 }
 
@@ -177,11 +178,18 @@ export function checkTargets(
   const documentOf = (size: number) => documents?.find((document) => document.size === size);
   for (const summary of operations) {
     const expected = expectedRequests(summary.operation, summary.size, documentOf(summary.size));
-    const { post, get, delete: deletes, token, retries } = summary.requests;
+    const { post, get, delete: deletes, users, token, retries } = summary.requests;
     checks.push({
-      target: `${describeCase(summary)} ${summary.operation}: ${expected.post} POST, ${expected.get} GET, ${expected.delete} DELETE, 1 token request, 0 retries`,
-      measured: `${post} POST, ${get} GET, ${deletes} DELETE, ${token} token, ${retries} retries${summary.requestsSameEveryRound ? "" : " (differed between rounds)"}`,
-      met: post === expected.post && get === expected.get && deletes === expected.delete && token === 1 && retries === 0 && summary.requestsSameEveryRound,
+      target: `${describeCase(summary)} ${summary.operation}: ${expected.post} POST, ${expected.get} GET, ${expected.delete} DELETE, ${expected.users} user lookups, 1 token request, 0 retries`,
+      measured: `${post} POST, ${get} GET, ${deletes} DELETE, ${users} user lookups, ${token} token, ${retries} retries${summary.requestsSameEveryRound ? "" : " (differed between rounds)"}`,
+      met:
+        post === expected.post &&
+        get === expected.get &&
+        deletes === expected.delete &&
+        users === expected.users &&
+        token === 1 &&
+        retries === 0 &&
+        summary.requestsSameEveryRound,
     });
   }
   const findAll = (size: number, latencyMs: number, operation: Operation) =>
@@ -265,6 +273,7 @@ function formatRequests(requests: RequestCounts): string {
     requests.post ? `${requests.post} POST` : "",
     requests.get ? `${requests.get} GET` : "",
     requests.delete ? `${requests.delete} DELETE` : "",
+    requests.users ? `${requests.users} user lookups` : "",
     `${requests.token} token`,
     requests.retries ? `${requests.retries} retries` : "",
   ];

@@ -60,11 +60,12 @@ describe("npm run bench, quick form", () => {
 
   it.each(QUICK_FORM.latencies)("sends exactly one request per create, read and delete, and one token request, at %i ms", (latencyMs) => {
     const expected = {
-      up: { post: 10, get: 0, delete: 0, errors: {} },
-      "preview-refresh": { post: 0, get: 10, delete: 0, errors: {} },
-      // The drifted owner's GET answers 404; the owner is then created again.
-      "drift-up": { post: 1, get: 10, delete: 0, errors: { "404": 1 } },
-      destroy: { post: 0, get: 0, delete: 10, errors: {} },
+      // Check looks up each new owner's user once.
+      up: { post: 10, get: 0, delete: 0, users: 10, errors: {} },
+      "preview-refresh": { post: 0, get: 10, delete: 0, users: 0, errors: {} },
+      // The drifted owner's GET answers 404; the owner is then created again, its user looked up first.
+      "drift-up": { post: 1, get: 10, delete: 0, users: 1, errors: { "404": 1 } },
+      destroy: { post: 0, get: 0, delete: 10, users: 0, errors: {} },
     };
     for (const operation of OPERATIONS) {
       const summary = find(latencyMs, operation);

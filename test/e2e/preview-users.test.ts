@@ -6,7 +6,7 @@
  * allowed domains are refused by the policies in that same preview; an ENABLED user passes, with
  * its email in the diff; a preview that adds nobody looks nobody up.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { PolicyEvent } from "@pulumi/pulumi/automation";
@@ -17,6 +17,8 @@ import { ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
 import { type CliRun, clientSecretParts, type E2eStack, startEmulatorStack } from "./harness";
 
 const PACK_DIR = path.resolve(__dirname, "../../templates/ownership-repository/policy");
+/** The previews' output, from which docs/policy.md's captured output is taken. */
+const TRANSCRIPT = path.resolve(__dirname, "../../test-results/preview-users.txt");
 const STEP_TIMEOUT = 240_000;
 
 /** The document deployed first: two roles, two owners each. */
@@ -37,6 +39,8 @@ beforeAll(async () => {
   emulator.store.addUser({ id: "u-cody", email: "cody@contractor.io", status: "ENABLED" });
   emulator.store.addUser({ id: "u-fay", email: "fay@example.com", status: "ENABLED" });
   configDir = await mkdtemp(path.join(tmpdir(), "c1-preview-users-"));
+  await mkdir(path.dirname(TRANSCRIPT), { recursive: true });
+  await writeFile(TRANSCRIPT, "");
   await writeFile(path.join(configDir, "policy.json"), JSON.stringify({ "c1-allowed-owners": { allowedEmailDomains: ["example.com"] } }));
   await writeOwnershipDocument(e2e, { "app-payroll": { "conn-okta": deployed } });
   expectExit(await e2e.run(["up", "--yes", "--skip-preview"]), false);
@@ -48,9 +52,13 @@ afterAll(async () => {
   if (configDir) await rm(configDir, { recursive: true, force: true });
 });
 
-/** The pull request's preview, as the template's workflow runs it. */
-function pullRequestPreview(env: Record<string, string> = {}): Promise<CliRun> {
-  return e2e.run(["preview", "--refresh", "--diff", "--policy-pack", PACK_DIR, "--policy-pack-config", path.join(configDir, "policy.json")], { env });
+/** The pull request's preview, as the template's workflow runs it; its output goes to the transcript. */
+async function pullRequestPreview(env: Record<string, string> = {}): Promise<CliRun> {
+  const run = await e2e.run(["preview", "--refresh", "--diff", "--policy-pack", PACK_DIR, "--policy-pack-config", path.join(configDir, "policy.json")], {
+    env,
+  });
+  await appendFile(TRANSCRIPT, `$ pulumi preview --refresh --diff --policy-pack policy --policy-pack-config policy/config.json\n${run.stdout}${run.stderr}\n`);
+  return run;
 }
 
 /** Requests since log entry `since` that read C1's users, as "METHOD path". */
@@ -130,7 +138,9 @@ describe("a pull request's preview looks up the users it adds", () => {
       const run = await pullRequestPreview();
       expectExit(run, true);
       expect(violations(run)).toEqual([
-        expect.stringMatching(/^mandatory c1-active-owners: user u-idle \(idle@example.com\), owner of app app-payroll, connector conn-okta, role owner .* is DISABLED in C1/),
+        expect.stringMatching(
+          /^mandatory c1-active-owners: user u-idle \(idle@example.com\), owner of app app-payroll, connector conn-okta, role owner .* is DISABLED in C1/,
+        ),
       ]);
       expect(writesSince(since)).toEqual([]);
     },
@@ -144,7 +154,9 @@ describe("a pull request's preview looks up the users it adds", () => {
       const run = await pullRequestPreview();
       expectExit(run, true);
       expect(violations(run)).toEqual([
-        expect.stringMatching(/^mandatory c1-allowed-owners: user u-cody \(cody@contractor.io\), owner of app app-payroll, connector conn-okta, role owner .* has an email at contractor.io/),
+        expect.stringMatching(
+          /^mandatory c1-allowed-owners: user u-cody \(cody@contractor.io\), owner of app app-payroll, connector conn-okta, role owner .* has an email at contractor.io/,
+        ),
       ]);
     },
     STEP_TIMEOUT,
@@ -158,7 +170,6 @@ describe("a pull request's preview looks up the users it adds", () => {
       const run = await pullRequestPreview();
       expectExit(run, false);
       expect(violations(run)).toEqual([]);
-      await writeFile("/tmp/fay.txt", run.stdout + run.stderr);
       expect(run.stdout).toMatch(/u-fay/);
       expect(run.stdout).toMatch(/fay@example\.com/);
       expect(userLookupsSince(since)).toEqual(["GET /api/v1/users/u-fay"]);

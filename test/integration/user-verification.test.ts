@@ -74,7 +74,9 @@ describe("a set's check", () => {
 
   it("names a user by its index in userIds when no document path is given", async () => {
     const checked = await (await setProvider()).check(undefined, { ...role, userIds: ["u-alice", "u-ghost"] });
-    expect(checked.failures).toEqual([expect.objectContaining({ property: "userIds", reason: expect.stringMatching(/^userIds\[1\]: u-ghost is not a C1 user/) })]);
+    expect(checked.failures).toEqual([
+      expect.objectContaining({ property: "userIds", reason: expect.stringMatching(/^userIds\[1\]: u-ghost is not a C1 user/) }),
+    ]);
   });
 
   it("makes no lookup when the change adds nobody: the same users, or fewer", async () => {

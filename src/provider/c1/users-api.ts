@@ -35,7 +35,8 @@ export async function getUser(client: C1Client, userId: string): Promise<Directo
     throw error;
   }
   const user = (body.userView as { user?: unknown } | undefined)?.user;
-  if (user === null || typeof user !== "object" || Array.isArray(user)) throw new C1InvalidResponseError({ method: "GET", path }, 200, "the body has no userView.user object");
+  if (user === null || typeof user !== "object" || Array.isArray(user))
+    throw new C1InvalidResponseError({ method: "GET", path }, 200, "the body has no userView.user object");
   const { email, status } = user as { email?: unknown; status?: unknown };
   return {
     id: userId,

@@ -70,7 +70,9 @@ export async function verifyUsers(
     if (!isC1SettingsError(error)) throw error;
     if (!state().warned) {
       state().warned = true;
-      await pulumi.log.warn(`${resource}: the users this change makes owners were not looked up in C1 (${error.message}); set the credentials, or conductorone:verifyUsers to false`);
+      await pulumi.log.warn(
+        `${resource}: the users this change makes owners were not looked up in C1 (${error.message}); set the credentials, or conductorone:verifyUsers to false`,
+      );
     }
     return { failures: [], verified: [] };
   }

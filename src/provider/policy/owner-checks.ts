@@ -33,6 +33,8 @@ export const ACTIVE_USER_STATUS = "ENABLED";
 export interface InactiveOwner extends DeclaredOwner {
   status: string;
   email?: string;
+  /** The status comes from this preview's lookup of a user the change adds, not from state. */
+  lookedUp?: true;
 }
 
 /**
@@ -44,7 +46,8 @@ export function findInactiveOwners(owners: readonly DeclaredOwner[]): InactiveOw
   for (const owner of owners) {
     if (owner.recorded.state === "missing") inactive.push({ ...owner, status: "missing" });
     else if (owner.recorded.state === "recorded" && owner.recorded.user.status !== ACTIVE_USER_STATUS) {
-      inactive.push({ ...owner, status: owner.recorded.user.status ?? "UNKNOWN", email: owner.recorded.user.email });
+      const lookedUp = owner.recorded.lookedUp ? { lookedUp: true as const } : {};
+      inactive.push({ ...owner, status: owner.recorded.user.status ?? "UNKNOWN", email: owner.recorded.user.email, ...lookedUp });
     }
   }
   return inactive;

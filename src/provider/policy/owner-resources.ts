@@ -19,7 +19,11 @@ export interface RecordedUserFields {
  * - `missing`: C1 recorded the ownership but returned no user: the user is gone from the directory.
  * - `not-yet-known`: nothing recorded yet, as for an owner a preview is about to create.
  */
-export type RecordedUser = { state: "recorded"; user: RecordedUserFields } | { state: "missing" } | { state: "not-yet-known" };
+/**
+ * What is known of a listed user: recorded by the last create or refresh, or `lookedUp` by this
+ * preview's check (a user the change adds); `missing` when C1 listed the owner without a user.
+ */
+export type RecordedUser = { state: "recorded"; user: RecordedUserFields; lookedUp?: true } | { state: "missing" } | { state: "not-yet-known" };
 
 /** One of our resources as the policies see it. */
 export interface OwnerResourceView {
@@ -108,7 +112,7 @@ function readVerifiedUsers(props: Record<string, unknown>): Map<string, Recorded
     const email = readKnownString(entry, "email");
     if (typeof status === "string") fields.status = status;
     if (typeof email === "string") fields.email = email;
-    verified.set(id, { state: "recorded", user: fields });
+    verified.set(id, { state: "recorded", user: fields, lookedUp: true });
   }
   return verified;
 }

@@ -48,7 +48,8 @@ function stackPolicy<P extends PolicyName>(
  * - `c1-minimum-owners`: every connector role the stack declares has at least `minOwners` owners
  *   (default 2; `minOwnersByRole` per role slug), counted over ConnectorUserOwner and
  *   ConnectorUserOwners (exclusive or not) of the same app, connector and role;
- * - `c1-active-owners`: every owner's C1 user is ENABLED, as the last create or refresh recorded;
+ * - `c1-active-owners`: every owner's C1 user is ENABLED, as the last create or refresh recorded
+ *   (a user the change adds: as the preview's check looked it up);
  * - `c1-allowed-owners`: owners' emails are at an allowed domain, and no owner is on the deny list.
  *
  * `config` sets the defaults (same shape as the pack config file); the file overrides them.
@@ -71,7 +72,7 @@ export function ownershipPolicies(config: OwnershipPolicyConfig = {}): StackVali
     ),
     stackPolicy(
       POLICY_NAMES.activeOwners,
-      "Every owner is an active (ENABLED) C1 user, as the last create or refresh recorded.",
+      "Every owner is an active (ENABLED) C1 user, as the last create or refresh recorded, or the preview looked up a user it adds.",
       resolved,
       schemas,
       (views, _settings, reportViolation) => {

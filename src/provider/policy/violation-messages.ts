@@ -31,7 +31,7 @@ export function inactiveOwnerMessage(owner: InactiveOwner): string {
   const state =
     owner.status === "missing"
       ? "is no longer in the C1 directory (C1 returned no user for it)"
-      : `is ${owner.status} in C1, as the last refresh or create recorded`;
+      : `is ${owner.status} in C1, as ${owner.lookedUp ? "this preview looked it up (a user the change adds)" : "the last refresh or create recorded"}`;
   return (
     `${describeUser(owner.userId, owner.email)}, owner of ${describeRole(owner)} (${owner.resourceName}), ${state}. ` +
     `Remove ${owner.userId} from the role and name an active owner instead.`

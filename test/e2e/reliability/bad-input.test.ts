@@ -274,7 +274,11 @@ describe.sequential("declarations of users C1 does not know, with verifyUsers on
       expect(run.code).not.toBe(0);
       const lookup = `GET /api/v1/users/${encodeURIComponent(key.userId)}`;
       const errors = errorsFor(run, owner.name);
-      const mine = errors.find((message) => message.includes(`resource '${owner.name}': property userId value`) && message.includes(`userId: ${key.userId} is not a C1 user (${lookup} answered 404 Not Found)`));
+      const mine = errors.find(
+        (message) =>
+          message.includes(`resource '${owner.name}': property userId value`) &&
+          message.includes(`userId: ${key.userId} is not a C1 user (${lookup} answered 404 Not Found)`),
+      );
       expect(mine, `no lookup failure for ${owner.name} among:\n${errors.join("\n")}`).toBeDefined();
       const sent = requestsSince(emulator, since).filter((entry) => entry.kind === "api");
       expect(sent.map((entry) => `${entry.method} ${entry.path}`)).toEqual([lookup]);

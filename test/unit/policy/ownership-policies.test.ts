@@ -65,6 +65,34 @@ describe("the ownership policies", () => {
     ]);
   });
 
+  it("c1-active-owners and c1-allowed-owners judge a user the change adds by what the preview's check looked up (verifiedUsers)", () => {
+    // A set being updated in a preview: inputs only, with verifiedUsers for the added u-frank and u-cody.
+    const adding = connectorUserOwners("okta-owners", okta, ["u-alice", "u-cody", "u-frank"]);
+    adding.props.verifiedUsers = [
+      { id: "u-frank", email: "frank@example.com", status: "DISABLED" },
+      { id: "u-cody", email: "cody@contractor.io", status: "ENABLED" },
+    ];
+    expect(violationsOf("c1-active-owners", [adding]).map((violation) => violation.message)).toEqual([
+      "user u-frank (frank@example.com), owner of app app-payroll, connector conn-okta, role owner (okta-owners), is DISABLED in C1, " +
+        "as this preview looked it up (a user the change adds). Remove u-frank from the role and name an active owner instead.",
+    ]);
+    expect(violationsOf("c1-allowed-owners", [adding], { fileConfig: { allowedEmailDomains: ["example.com"] } }).map((violation) => violation.message)).toEqual(
+      [expect.stringMatching(/^user u-cody \(cody@contractor.io\), owner of .* has an email at contractor.io, which is not an allowed domain/)],
+    );
+    // What state recorded wins over a lookup: verifiedUsers only stands in for users not recorded yet.
+    const recorded = connectorUserOwners("okta-owners", okta, ["u-frank"], { owners: [setOwner("u-frank", "ENABLED")] });
+    recorded.props.verifiedUsers = [{ id: "u-frank", email: "frank@example.com", status: "DISABLED" }];
+    expect(violationsOf("c1-active-owners", [recorded])).toEqual([]);
+  });
+
+  it("c1-active-owners judges a new single owner by its verifiedUsers, and passes one without them", () => {
+    const looked = singleOwner("okta-frank", okta, "u-frank", { verifiedUsers: [{ id: "u-frank", status: "DELETED" }] });
+    expect(violationsOf("c1-active-owners", [looked]).map((violation) => violation.message)).toEqual([
+      expect.stringContaining("is DELETED in C1, as this preview looked it up"),
+    ]);
+    expect(violationsOf("c1-active-owners", [singleOwner("okta-frank", okta, "u-frank")])).toEqual([]);
+  });
+
   it("c1-allowed-owners reads its allowlist and deny list from the pack config file", () => {
     const resources = [
       singleOwner("okta-cody", okta, "u-cody", { user: user("u-cody", "ENABLED", "cody@contractor.io") }),

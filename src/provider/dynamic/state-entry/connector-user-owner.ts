@@ -33,14 +33,20 @@ export async function configure(this: object, req: pulumi.dynamic.ConfigureReque
  * Validates the four keys; then, for a new owner (or one a key change replaces), looks its user up
  * in C1 (user-verification.ts): an unknown or DELETED user fails the check. Never rewrites a key.
  */
-export async function check(this: object, olds: Partial<ConnectorUserOwnerInputs> | undefined, news: ConnectorUserOwnerInputs): Promise<pulumi.dynamic.CheckResult<ConnectorUserOwnerInputs>> {
+export async function check(
+  this: object,
+  olds: Partial<ConnectorUserOwnerInputs> | undefined,
+  news: ConnectorUserOwnerInputs,
+): Promise<pulumi.dynamic.CheckResult<ConnectorUserOwnerInputs>> {
   const checked = await lifecycle.checkOwner(news);
   if (checked.failures !== undefined && checked.failures.length > 0) return checked;
   const owner = `ConnectorUserOwner ${news.appId}/${news.connectorId}/${news.roleSlug}/${news.userId}`;
   const { failures, verified } = await verifyUsers(this, owner, "userId", lifecycle.addedUser(olds, news));
   if (failures.length > 0) return { inputs: checked.inputs, failures };
   // Not an input the diff reads: an email changing in C1 later never shows as a change.
-  return verified.length > 0 ? { inputs: { ...(checked.inputs as ConnectorUserOwnerInputs), verifiedUsers: verified } as ConnectorUserOwnerInputs, failures: [] } : checked;
+  return verified.length > 0
+    ? { inputs: { ...(checked.inputs as ConnectorUserOwnerInputs), verifiedUsers: verified } as ConnectorUserOwnerInputs, failures: [] }
+    : checked;
 }
 
 /** A changed key replaces the owner (create before delete); nothing else is a change. */

@@ -29,14 +29,20 @@ export async function configure(this: object, req: pulumi.dynamic.ConfigureReque
  * looks up in C1 the users the change adds (user-verification.ts), which an unknown or DELETED
  * user fails, and records what C1 says of the others as `verifiedUsers`.
  */
-export async function check(this: object, olds: Partial<ConnectorUserOwnersInputs> | undefined, news: ConnectorUserOwnersInputs): Promise<pulumi.dynamic.CheckResult<ConnectorUserOwnersInputs>> {
+export async function check(
+  this: object,
+  olds: Partial<ConnectorUserOwnersInputs> | undefined,
+  news: ConnectorUserOwnersInputs,
+): Promise<pulumi.dynamic.CheckResult<ConnectorUserOwnersInputs>> {
   const checked = await lifecycle.checkConnectorUserOwners(news);
   if (checked.failures !== undefined && checked.failures.length > 0) return checked;
   const role = `${news.appId}/${news.connectorId}/${news.roleSlug}`;
   const { failures, verified } = await verifyUsers(this, `ConnectorUserOwners ${role}`, "userIds", lifecycle.addedUsers(olds, news));
   if (failures.length > 0) return { inputs: checked.inputs, failures };
   // Not an input the diff reads: an email changing in C1 later never shows as a change.
-  return verified.length > 0 ? { inputs: { ...(checked.inputs as ConnectorUserOwnersInputs), verifiedUsers: verified } as ConnectorUserOwnersInputs, failures: [] } : checked;
+  return verified.length > 0
+    ? { inputs: { ...(checked.inputs as ConnectorUserOwnersInputs), verifiedUsers: verified } as ConnectorUserOwnersInputs, failures: [] }
+    : checked;
 }
 
 /** Another app, connector or role replaces the set; other members update it in place. */
