@@ -144,9 +144,9 @@ async function main(): Promise<number> {
   const samples = await measure(baseOwners!, addedCounts, latencies, rounds!);
   const load = (await readFile("/proc/loadavg", "utf8").catch(() => "?")).split(" ").slice(0, 3).join(" ");
   console.log(
-    `\n\`preview --refresh\` of the root stack (${baseOwners} owners deployed) with users added, verification on and off, ${rounds} round(s), load ${load}:\n`,
+    `\n\`preview --refresh\` of the root stack (${baseOwners} owners deployed) with owners added (new roles; the user lookups are the distinct users among them), verification on and off, ${rounds} round(s), load ${load}:\n`,
   );
-  console.log("| users added | latency ms | on: median ms | off: median ms | on / off | on: requests (user lookups) | off: requests |");
+  console.log("| owners added | latency ms | on: median ms | off: median ms | on / off | on: requests (user lookups) | off: requests |");
   console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const added of addedCounts) {
     for (const latencyMs of latencies) {

@@ -50,20 +50,29 @@ export class StackFileError extends Error {
 }
 
 /** The document as YAML nodes: maps in block style, each role's user ids as one flow list. */
-function documentNode(yaml: Document, document: OwnershipDocument) {
+/** User id -> email, shown beside each role's list for the reader (YAML comments: never read back). */
+export type UserEmails = Readonly<Record<string, string>>;
+
+/**
+ * The document as YAML nodes: each role's user ids as one flow list, followed by a comment with
+ * their emails in the same order (`- ` where C1 gave none) when `emails` knows any of them.
+ */
+function documentNode(yaml: Document, document: OwnershipDocument, emails: UserEmails = {}) {
   const node = yaml.createNode(document);
   visit(node, {
     Seq(_, seq) {
       seq.flow = true;
+      const listed = seq.items.map((item) => (isScalar(item) && typeof item.value === "string" ? emails[item.value] : undefined));
+      if (listed.some((email) => email !== undefined)) seq.comment = ` ${listed.map((email) => email ?? "-").join(", ")}`;
     },
   });
   return node;
 }
 
 /** The document alone, as `--print` shows it: `config:` with the one key, ready to paste. */
-export function formatOwnershipDocument(document: OwnershipDocument, key: string): string {
+export function formatOwnershipDocument(document: OwnershipDocument, key: string, emails?: UserEmails): string {
   const yaml = new Document({ config: {} });
-  yaml.setIn(["config", key], documentNode(yaml, document));
+  yaml.setIn(["config", key], documentNode(yaml, document, emails));
   return yaml.toString();
 }
 
@@ -73,7 +82,11 @@ export function formatOwnershipDocument(document: OwnershipDocument, key: string
  * @param text the file's text; undefined or empty for a new file.
  * @throws ExistingDocumentError when the file has a document and `force` is not set.
  */
-export function mergeOwnershipDocument(text: string | undefined, document: OwnershipDocument, options: { key: string; file: string; force: boolean }): string {
+export function mergeOwnershipDocument(
+  text: string | undefined,
+  document: OwnershipDocument,
+  options: { key: string; file: string; force: boolean; emails?: UserEmails },
+): string {
   const yaml = text === undefined || text.trim() === "" ? new Document({ config: {} }) : parseDocument(text);
   if (yaml.errors.length > 0) throw new StackFileError(`${options.file} is not valid YAML: ${yaml.errors[0].message}`);
   if (yaml.contents === null || (!isMap(yaml.contents) && !(isScalar(yaml.contents) && yaml.contents.value === null))) {
@@ -85,7 +98,7 @@ export function mergeOwnershipDocument(text: string | undefined, document: Owner
   }
   if (!isMap(config)) yaml.set("config", yaml.createNode({}));
   if (yaml.hasIn(["config", options.key]) && !options.force) throw new ExistingDocumentError(options.file, options.key);
-  yaml.setIn(["config", options.key], documentNode(yaml, document));
+  yaml.setIn(["config", options.key], documentNode(yaml, document, options.emails));
   return yaml.toString();
 }
 
@@ -93,7 +106,11 @@ export function mergeOwnershipDocument(text: string | undefined, document: Owner
  * Writes the document into the stack file (created when missing), atomically: a failure leaves
  * the file as it was.
  */
-export async function writeOwnershipDocument(file: string, document: OwnershipDocument, options: { key: string; force: boolean }): Promise<void> {
+export async function writeOwnershipDocument(
+  file: string,
+  document: OwnershipDocument,
+  options: { key: string; force: boolean; emails?: UserEmails },
+): Promise<void> {
   const text = existsSync(file) ? await readFile(file, "utf8") : undefined;
   const merged = mergeOwnershipDocument(text, document, { ...options, file });
   const temporary = `${file}.${process.pid}.tmp`;

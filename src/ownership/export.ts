@@ -47,6 +47,8 @@ export interface ExportResult {
   warnings: string[];
   /** How many owners the document holds. */
   ownerCount: number;
+  /** The email C1 listed for each exported user id, where it listed one: for the reader, never read back. */
+  emails: Record<string, string>;
 }
 
 function describeTarget(target: Pick<ExportTarget, "appId" | "connectorId">, roleSlug?: string): string {
@@ -58,9 +60,13 @@ function describeTarget(target: Pick<ExportTarget, "appId" | "connectorId">, rol
  * role, or one listing of every role when none is requested.
  * @returns the owners' keys; `warnings` names owners C1 returned without a user.
  */
-export async function listTargetOwners(client: C1Client, target: ExportTarget): Promise<{ owners: OwnerKey[]; warnings: string[] }> {
+export async function listTargetOwners(
+  client: C1Client,
+  target: ExportTarget,
+): Promise<{ owners: OwnerKey[]; warnings: string[]; emails: Map<string, string> }> {
   const owners: OwnerKey[] = [];
   const warnings: string[] = [];
+  const emails = new Map<string, string>();
   // An empty roleSlug makes listUserOwners leave the role_slug filter out: every role is listed.
   const listings = target.roleSlugs.length === 0 ? [undefined] : [...new Set(target.roleSlugs)];
   for (const requested of listings) {
@@ -77,9 +83,11 @@ export async function listTargetOwners(client: C1Client, target: ExportTarget): 
         continue;
       }
       owners.push({ appId: target.appId, connectorId: target.connectorId, roleSlug, userId });
+      const email = (item.user as { email?: unknown }).email;
+      if (typeof email === "string" && email !== "") emails.set(userId, email);
     }
   }
-  return { owners, warnings };
+  return { owners, warnings, emails };
 }
 
 /**
@@ -121,12 +129,14 @@ export function buildOwnershipDocument(owners: readonly OwnerKey[], request: Exp
 export async function exportOwnership(client: C1Client, request: ExportRequest, onProgress?: (progress: ExportProgress) => void): Promise<ExportResult> {
   const owners: OwnerKey[] = [];
   const warnings: string[] = [];
+  const emails = new Map<string, string>();
   for (const [index, target] of request.targets.entries()) {
     onProgress?.({ target, done: index, total: request.targets.length, ownerCount: owners.length });
     try {
       const listed = await listTargetOwners(client, target);
       owners.push(...listed.owners);
       warnings.push(...listed.warnings);
+      for (const [userId, email] of listed.emails) emails.set(userId, email);
     } catch (error) {
       if (error instanceof C1Error || (error instanceof Error && error.name.startsWith("C1"))) {
         throw new OwnershipExportError(`could not read the owners of ${describeTarget(target)} from C1: ${error.message}`);
@@ -142,5 +152,5 @@ export async function exportOwnership(client: C1Client, request: ExportRequest, 
     );
   }
   const ownerCount = check.roles.reduce((count, role) => count + role.userIds.length, 0);
-  return { document, warnings, ownerCount };
+  return { document, warnings, ownerCount, emails: Object.fromEntries([...emails].sort(([a], [b]) => compareText(a, b))) };
 }

@@ -81,6 +81,11 @@ describe("the ownership export against C1", () => {
       },
     });
     expect(result.stderr).toContain("exported 7 owner(s) of 2 connector(s)");
+    // Each role's emails beside it, in its order, as a comment the program never reads.
+    expect(result.stdout).toContain(
+      "owner: [ u-alice, u-bob, u-carol, u-dave, u-erin ] # alice@example.com, bob@example.com, carol@example.com, dave@example.com, erin@example.com\n",
+    );
+    expect(result.stdout).toContain("admin: [ u-carol ] # carol@example.com\n");
     const lists = emulator.requests.filter((entry) => entry.kind === "api");
     expect(lists.every((entry) => entry.method === "GET" && entry.path.endsWith("/owners/users"))).toBe(true);
     // conn-okta: 6 owners at 2 a page is 3 pages; conn-github: 1.
@@ -99,6 +104,13 @@ describe("the ownership export against C1", () => {
       ownerCount: 7,
       connectorCount: 2,
       warnings: [],
+      emails: {
+        "u-alice": "alice@example.com",
+        "u-bob": "bob@example.com",
+        "u-carol": "carol@example.com",
+        "u-dave": "dave@example.com",
+        "u-erin": "erin@example.com",
+      },
     });
     expect(result.stderr).toBe("");
   });

@@ -136,17 +136,17 @@ export async function runExport(
   for (const warning of result.warnings) output.err(`warning: ${warning}\n`);
   const summary = `${result.ownerCount} owner(s) of ${command.targets.length} connector(s)`;
   if (command.json) {
-    const { document, ownerCount, warnings } = result;
-    output.out(`${JSON.stringify({ document, ownerCount, connectorCount: command.targets.length, warnings }, null, 2)}\n`);
+    const { document, ownerCount, warnings, emails } = result;
+    output.out(`${JSON.stringify({ document, ownerCount, connectorCount: command.targets.length, warnings, emails }, null, 2)}\n`);
     return EXIT.OK;
   }
   const key = await ownershipConfigKey(command.cwd);
   if (command.print || file === undefined) {
-    output.out(formatOwnershipDocument(result.document, key));
+    output.out(formatOwnershipDocument(result.document, key, result.emails));
     output.err(`exported ${summary}\n`);
     return EXIT.OK;
   }
-  await writeOwnershipDocument(file, result.document, { key, force: command.force });
+  await writeOwnershipDocument(file, result.document, { key, force: command.force, emails: result.emails });
   output.err(`wrote ${summary} to ${key} in ${file}\n`);
   return EXIT.OK;
 }

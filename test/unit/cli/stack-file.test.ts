@@ -79,6 +79,14 @@ describe("formatOwnershipDocument", () => {
   it("prints the document under config, ready to paste into a stack file", () => {
     expect(parse(formatOwnershipDocument(DOCUMENT, KEY))).toEqual({ config: { [KEY]: DOCUMENT } });
   });
+
+  it("writes each role's emails beside it as a comment, '-' for a user without one, and none for a role without any", () => {
+    const document = { "app-payroll": { "conn-okta": { owner: ["u-alice", "u-zed"], admin: ["u-nobody"] } } };
+    const text = formatOwnershipDocument(document, KEY, { "u-alice": "alice@example.com", "u-carol": "carol@example.com" });
+    expect(text).toContain("owner: [ u-alice, u-zed ] # alice@example.com, -\n");
+    expect(text).toContain("admin: [ u-nobody ]\n");
+    expect(parse(text)).toEqual({ config: { [KEY]: document } });
+  });
 });
 
 describe("stack files on disk", () => {
