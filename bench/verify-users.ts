@@ -1,8 +1,8 @@
 /**
  * `npm run bench:verify-users`: what looking up the users a change adds costs a pull request's
  * preview. The root stack is deployed with a base document; then `preview --refresh` of the
- * document with N users added (in new roles of 2-4 users, the benchmark document's shape, so each
- * role is one more resource whose check looks its users up) runs with user verification on and
+ * document with N users added (N new owners, each a user of its own, in new roles of 2-4 users,
+ * the benchmark document's shape, so each role is one more resource whose check looks its users up) runs with user verification on and
  * off, turn about. Reports each side's median wall time, the ratio on/off, and the requests
  * (user lookups among them) of each side.
  *
@@ -40,22 +40,30 @@ function numbers(flag: string, value: string, min = 1): number[] {
   return list;
 }
 
-/** The benchmark document of `count` owners with every app and user renamed, so none is in `base`. */
+/**
+ * The benchmark document's shape for `count` owners (new apps, roles of 2-4 users), with a user
+ * of its own in every place: `count` users, none in the deployed document.
+ */
 function addedDocument(count: number): { document: OwnershipDocument; apps: { appId: string; connectorIds: string[] }[]; userIds: string[] } {
   const bench = buildBenchDocument(count);
-  const rename = (userId: string) => `u-added-${userId}`;
+  const userIds: string[] = [];
+  const fresh = () => {
+    const userId = `u-added-${String(userIds.length).padStart(5, "0")}`;
+    userIds.push(userId);
+    return userId;
+  };
   const document: OwnershipDocument = {};
   for (const [appId, connectors] of Object.entries(bench.document)) {
     document[`added-${appId}`] = Object.fromEntries(
       Object.entries(connectors).map(([connectorId, roles]) => [
         connectorId,
         Object.fromEntries(
-          Object.entries(roles).map(([roleSlug, role]) => [roleSlug, Array.isArray(role) ? role.map(rename) : { ...role, users: role.users.map(rename) }]),
+          Object.entries(roles).map(([roleSlug, role]) => [roleSlug, Array.isArray(role) ? role.map(fresh) : { ...role, users: role.users.map(fresh) }]),
         ),
       ]),
     );
   }
-  return { document, apps: bench.apps.map((app) => ({ ...app, appId: `added-${app.appId}` })), userIds: bench.userIds.map(rename) };
+  return { document, apps: bench.apps.map((app) => ({ ...app, appId: `added-${app.appId}` })), userIds };
 }
 
 async function writeDocument(stack: BenchStack, document: OwnershipDocument): Promise<void> {
@@ -144,9 +152,9 @@ async function main(): Promise<number> {
   const samples = await measure(baseOwners!, addedCounts, latencies, rounds!);
   const load = (await readFile("/proc/loadavg", "utf8").catch(() => "?")).split(" ").slice(0, 3).join(" ");
   console.log(
-    `\n\`preview --refresh\` of the root stack (${baseOwners} owners deployed) with owners added (new roles; the user lookups are the distinct users among them), verification on and off, ${rounds} round(s), load ${load}:\n`,
+    `\n\`preview --refresh\` of the root stack (${baseOwners} owners deployed) with users added (each a new owner, in new roles of 2-4), verification on and off, ${rounds} round(s), load ${load}:\n`,
   );
-  console.log("| owners added | latency ms | on: median ms | off: median ms | on / off | on: requests (user lookups) | off: requests |");
+  console.log("| users added | latency ms | on: median ms | off: median ms | on / off | on: requests (user lookups) | off: requests |");
   console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const added of addedCounts) {
     for (const latencyMs of latencies) {
