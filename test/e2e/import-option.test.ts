@@ -48,7 +48,10 @@ describe("the import resource option", () => {
     expect(result.summary.resourceChanges).toMatchObject({ create: 1 });
     expect(result.stdout + result.stderr).toContain("adopting it into the stack");
     expect(emulator.store.listOwners()).toEqual([dave]);
-    // One POST answered 409, one GET read the existing owner back.
-    expect(emulator.requests.filter((entry) => entry.kind === "api").map((entry) => `${entry.method} ${entry.status}`)).toEqual(["POST 409", "GET 200"]);
+    // Check looked the new owner's user up; one POST answered 409, one GET read the existing owner back.
+    const calls = emulator.requests
+      .filter((entry) => entry.kind === "api")
+      .map((entry) => `${entry.method} ${entry.path.startsWith("/api/v1/users/") ? "user" : "owner"} ${entry.status}`);
+    expect(calls).toEqual(["GET user 200", "POST owner 409", "GET owner 200"]);
   });
 });

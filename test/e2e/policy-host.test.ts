@@ -37,6 +37,8 @@ let scratch: string;
 
 beforeAll(async () => {
   ({ emulator, e2e } = await startEmulatorStack({ programDir: PROGRAMS.owners }));
+  // The service account is a C1 user too: check looks up every new owner's user.
+  emulator.store.addUser({ id: serviceOwner.userId, email: "svc-payroll@example.com" });
   scratch = await mkdtemp(path.join(tmpdir(), "c1-policy-"));
 });
 

@@ -120,6 +120,8 @@ describe("a call still rate limited when its time budget runs out", () => {
       const { emulator, e2e } = await startEmulatorStack({ programDir: PROGRAMS.owners });
       try {
         await e2e.setConfig("conductorone:retryMaxElapsedMs", "3000");
+        // The POST is the call that runs out of budget here; with verification on, check's user lookup would be first.
+        await e2e.setConfig("conductorone:verifyUsers", "false");
         await e2e.setOwners([{ name: "payroll-owner-alice", appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-alice" }]);
         // One request a thousand seconds: the token fetch takes the burst, every API call after it gets 429.
         emulator.rateLimit.set({ rate: 0.001, burst: 1, retryAfterSeconds: 1 });
