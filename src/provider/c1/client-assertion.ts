@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { importJWK, SignJWT } from "jose";
 import type { ClientSecretKey } from "./credentials";
 
 /** How far either side of now the assertion is valid. C1 rejects an `exp` more than 5 minutes out. */
@@ -16,6 +15,8 @@ export async function createClientAssertion(
   audience: string,
   nowSeconds: number = Math.floor(Date.now() / 1000),
 ): Promise<string> {
+  // Loaded on first use: the Pulumi program imports this module but never signs (jose: about 15 ms).
+  const { importJWK, SignJWT } = await import("jose");
   const signingKey = await importJWK(key, "EdDSA");
   return new SignJWT({})
     .setProtectedHeader({ alg: "EdDSA", typ: "JWT", nonce: randomBytes(16).toString("hex") })
