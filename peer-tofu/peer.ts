@@ -1,0 +1,403 @@
+/**
+ * Side-by-side benchmark: OpenTofu (or Terraform) with ConductorOne's own Terraform provider
+ * (`conductorone_connector_owner_user`, one resource per owner) against this project's root stack
+ * (`ConnectorUserOwners`, one resource per role), on the same ownership document and the project's
+ * C1 emulator, run turn about (tofu, pulumi, tofu, pulumi, ...).
+ *
+ * Run from the root of a clone of the project (see README.md beside this file):
+ *
+ *   TOFU=path/to/tofu TF_PROVIDER_DIR=dir/with/terraform-provider-conductorone \
+ *     bash scripts/with-toolchain.sh npx ts-node --transpile-only peer-tofu/peer.ts \
+ *     --owners 100,1000 --rounds 2,1 --json peer-results.json
+ *
+ * Each tool gets its own emulator instance (same code, same process, same settings), so each
+ * emulator holds only the owners of the tool it serves. The Terraform provider only speaks HTTPS
+ * (it forces https:// on server_url and on its token URL), so its instance is also served over
+ * TLS (HTTP/2 and HTTP/1.1, as C1 is) with a throwaway self-signed certificate for 127.0.0.1 that
+ * the provider trusts through SSL_CERT_FILE. The Pulumi side talks plain HTTP, as the project's
+ * own benchmark does.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
+import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { C1Emulator, type RequestLogEntry } from "../src/emulator";
+import { buildBenchDocument, type BenchDocument } from "../bench/root-document";
+import { BenchStack } from "../bench/stack";
+
+const OPERATIONS = ["create", "refresh-plan", "drift-plan", "drift-apply", "destroy"] as const;
+type Operation = (typeof OPERATIONS)[number];
+
+/** Each tool's command per operation. The tofu commands get -input=false -no-color too. */
+const TOFU_ARGS: Record<Operation, string[]> = {
+  create: ["apply", "-auto-approve"],
+  "refresh-plan": ["plan", "-detailed-exitcode"],
+  "drift-plan": ["plan", "-detailed-exitcode"],
+  "drift-apply": ["apply", "-auto-approve"],
+  destroy: ["destroy", "-auto-approve"],
+};
+const PULUMI_ARGS: Record<Operation, string[]> = {
+  create: ["up", "--yes", "--skip-preview"],
+  "refresh-plan": ["preview", "--refresh", "--expect-no-changes"],
+  "drift-plan": ["preview", "--refresh"],
+  "drift-apply": ["up", "--yes", "--skip-preview", "--refresh"],
+  destroy: ["destroy", "--yes", "--skip-preview"],
+};
+/** The exit code each tofu operation must end with (plan -detailed-exitcode: 0 no changes, 2 changes). */
+const TOFU_EXIT: Record<Operation, number> = { create: 0, "refresh-plan": 0, "drift-plan": 2, "drift-apply": 0, destroy: 0 };
+
+interface Requests {
+  post: number;
+  get: number;
+  delete: number;
+  token: number;
+  /** Non-2xx answers by status. */
+  errors: Record<string, number>;
+  /** Requests repeating one whose answer was not 2xx (same method, path, query). */
+  retries: number;
+}
+
+interface Sample {
+  tool: "tofu" | "pulumi";
+  size: number;
+  roles: number;
+  round: number;
+  operation: Operation;
+  ms: number;
+  cpuMs: number;
+  requests: Requests;
+  /** In-flight API requests: peak. */
+  peakInFlight: number;
+  /** TLS connections the tofu side opened (0 for pulumi, which uses plain HTTP). */
+  tlsConnections: number;
+}
+
+interface StateSample {
+  tool: "tofu" | "pulumi";
+  size: number;
+  resources: number;
+  stateBytes: number;
+}
+
+function countRequests(entries: RequestLogEntry[]): Requests {
+  const counts: Requests = { post: 0, get: 0, delete: 0, token: 0, errors: {}, retries: 0 };
+  const failed = new Set<string>();
+  for (const e of entries) {
+    if (e.kind === "token") {
+      counts.token += 1;
+      continue;
+    }
+    if (e.kind !== "api") continue;
+    if (e.method === "POST") counts.post += 1;
+    else if (e.method === "GET") counts.get += 1;
+    else if (e.method === "DELETE") counts.delete += 1;
+    const target = `${e.method} ${e.path}?${new URLSearchParams(e.query).toString()}`;
+    if (failed.has(target)) counts.retries += 1;
+    if (e.status < 200 || e.status >= 300) {
+      counts.errors[e.status] = (counts.errors[e.status] ?? 0) + 1;
+      failed.add(target);
+    } else failed.delete(target);
+  }
+  return counts;
+}
+
+function peakInFlight(entries: RequestLogEntry[]): number {
+  const edges = entries
+    .filter((e) => e.kind === "api")
+    .flatMap((e) => {
+      const start = Date.parse(e.at);
+      return [
+        { at: start, d: 1 },
+        { at: start + Math.max(e.ms, 1), d: -1 },
+      ];
+    })
+    .sort((a, b) => a.at - b.at || a.d - b.d);
+  let cur = 0;
+  let peak = 0;
+  for (const e of edges) peak = Math.max(peak, (cur += e.d));
+  return peak;
+}
+
+function formatRequests(r: Requests): string {
+  const parts = [
+    r.post && `${r.post} POST`,
+    r.get && `${r.get} GET`,
+    r.delete && `${r.delete} DELETE`,
+    `${r.token} token`,
+  ].filter(Boolean);
+  const errors = Object.entries(r.errors).map(([status, n]) => `${n}x${status}`);
+  return parts.join(" + ") + (errors.length ? ` (${errors.join(", ")})` : "") + (r.retries ? ` [${r.retries} retries]` : "");
+}
+
+/** The children's line of bash's `times`: user + system, in ms. */
+function parseChildTimes(text: string): number {
+  const line = text.trim().split("\n")[1] ?? "";
+  const t = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60_000 + Number(m[2]) * 1000);
+  return t.length === 2 ? Math.round(t[0] + t[1]) : Number.NaN;
+}
+
+interface Run {
+  code: number;
+  ms: number;
+  cpuMs: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command under bash, timed (wall) and with the CPU time of its whole process tree. */
+function timed(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn("bash", ["-c", '"$@"; s=$?; times >&3; exit $s', "bash", command, ...args], {
+      cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    let times = "";
+    child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
+    (child.stdio[3] as NodeJS.ReadableStream).on("data", (c: Buffer) => (times += c.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      const ms = performance.now() - started;
+      child.on("close", () => resolve({ code: code ?? -1, ms, cpuMs: parseChildTimes(times), stdout, stderr }));
+    });
+  });
+}
+
+/** A throwaway self-signed EC certificate for 127.0.0.1 (openssl). */
+function makeCertificate(dir: string): { key: string; cert: string; certFile: string } {
+  const keyFile = path.join(dir, "key.pem");
+  const certFile = path.join(dir, "cert.pem");
+  execFileSync("openssl", [
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", "/CN=127.0.0.1",
+    "-addext", "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:TRUE",
+  ], { stdio: "ignore" });
+  return { key: readFileSync(keyFile, "utf8"), cert: readFileSync(certFile, "utf8"), certFile };
+}
+
+/**
+ * Serves an emulator over TLS (HTTP/2 with HTTP/1.1 fallback) on 127.0.0.1 with the emulator's own
+ * request handler. HTTP/2 requests carry no Host header, only :authority, which the emulator's
+ * token endpoint needs for its audience check: it is copied across.
+ */
+async function serveTls(emulator: C1Emulator, key: string, cert: string): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
+  const handle = (emulator as unknown as { handle(req: unknown, res: unknown): Promise<void> }).handle.bind(emulator);
+  const server = createSecureServer({ key, cert, allowHTTP1: true }, (req: Http2ServerRequest, res: Http2ServerResponse) => {
+    if (!req.headers.host && typeof req.headers[":authority"] === "string") req.headers.host = req.headers[":authority"];
+    void handle(req, res);
+  });
+  let connections = 0;
+  server.on("secureConnection", () => (connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    connections: () => connections,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        setTimeout(resolve, 1000).unref();
+      }),
+  };
+}
+
+/** The Terraform configuration of a document: one conductorone_connector_owner_user per owner. */
+function tofuConfig(bench: BenchDocument): { json: string; count: number } {
+  const resources: Record<string, unknown> = {};
+  let index = 0;
+  for (const role of bench.roles) {
+    for (const userId of role.userIds) {
+      resources[`o${String(index++).padStart(5, "0")}`] = {
+        app_id: role.appId,
+        connector_id: role.connectorId,
+        role_slug: role.roleSlug,
+        user_ref_id: userId,
+      };
+    }
+  }
+  const config = {
+    terraform: { required_providers: { conductorone: { source: "conductorone/conductorone" } } },
+    provider: { conductorone: {} },
+    resource: { conductorone_connector_owner_user: resources },
+  };
+  return { json: JSON.stringify(config, null, 1), count: index };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      owners: { type: "string", default: "100" },
+      rounds: { type: "string", default: "2" },
+      json: { type: "string", default: "peer-results.json" },
+      "skip-checkpoints": { type: "boolean", default: false },
+    },
+  });
+  const sizes = values.owners!.split(",").map(Number);
+  const roundsList = values.rounds!.split(",").map(Number);
+  const tofu = process.env.TOFU ?? "tofu";
+  const providerDir = path.resolve(process.env.TF_PROVIDER_DIR ?? ".");
+  if (!existsSync(path.join(providerDir, "terraform-provider-conductorone"))) {
+    throw new Error(`no terraform-provider-conductorone in TF_PROVIDER_DIR (${providerDir})`);
+  }
+  const work = mkdtempSync(path.join(tmpdir(), "peer-tofu-"));
+  const { key, cert, certFile } = makeCertificate(work);
+  const cliConfig = path.join(work, "tofurc");
+  writeFileSync(
+    cliConfig,
+    `provider_installation {\n  dev_overrides {\n    "conductorone/conductorone" = ${JSON.stringify(providerDir)}\n  }\n  direct {}\n}\n`,
+  );
+
+  const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+  const samples: Sample[] = [];
+  const states: StateSample[] = [];
+  const versions: Record<string, string> = {};
+  versions.tofu = execFileSync(tofu, ["version"], { env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig } }).toString().split("\n")[0];
+  versions.pulumi = execFileSync("pulumi", ["version"]).toString().trim();
+  versions.node = process.version;
+
+  for (const [sizeIndex, size] of sizes.entries()) {
+    const rounds = roundsList[Math.min(sizeIndex, roundsList.length - 1)];
+    const bench = buildBenchDocument(size);
+    // One emulator per tool, same code and settings, in this process.
+    const emuTofu = new C1Emulator({ seed: false, requestLogLimit: 200_000 });
+    const emuPulumi = new C1Emulator({ seed: false, requestLogLimit: 200_000 });
+    for (const emu of [emuTofu, emuPulumi]) {
+      for (const { appId, connectorIds } of bench.apps) emu.store.addApp(appId, connectorIds);
+      for (const id of bench.userIds) emu.store.addUser({ id });
+    }
+    await emuPulumi.listen();
+    const tls = await serveTls(emuTofu, key, cert);
+    const tofuClient = emuTofu.createClient("peer-tofu");
+    const pulumiClient = emuPulumi.createClient("peer-pulumi");
+
+    // The tofu working directory.
+    const tfDir = path.join(work, `tf-${size}`);
+    execFileSync("mkdir", ["-p", tfDir]);
+    const { json, count } = tofuConfig(bench);
+    if (count !== size) throw new Error(`tofu config has ${count} owners, expected ${size}`);
+    writeFileSync(path.join(tfDir, "main.tf.json"), json);
+    const tofuEnv: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("CONDUCTORONE_") && !k.startsWith("TF_") && !/^npm_/i.test(k)) tofuEnv[k] = v;
+    Object.assign(tofuEnv, {
+      TF_CLI_CONFIG_FILE: cliConfig,
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      CHECKPOINT_DISABLE: "1",
+      SSL_CERT_FILE: certFile,
+      CONDUCTORONE_SERVER_URL: tls.url,
+      CONDUCTORONE_CLIENT_ID: tofuClient.clientId,
+      CONDUCTORONE_CLIENT_SECRET: tofuClient.clientSecret,
+    });
+
+    // The Pulumi root stack, as the project's benchmark sets it up.
+    const backendDir = mkdtempSync(path.join(work, "pulumi-backend-"));
+    const configDir = mkdtempSync(path.join(work, "pulumi-config-"));
+    const rootProject = (readFileSync("Pulumi.yaml", "utf8").match(/^name:\s*(\S+)/m) ?? [])[1];
+    const stack = await BenchStack.create(
+      process.cwd(),
+      backendDir,
+      {
+        "conductorone:serverUrl": { value: emuPulumi.url },
+        "conductorone:allowCredentialsToHost": { value: new URL(emuPulumi.url).host },
+        "conductorone:clientId": { value: pulumiClient.clientId },
+        "conductorone:clientSecret": { value: pulumiClient.clientSecret, secret: true },
+      },
+      { configDir, objectConfig: { [`${rootProject}:owners`]: bench.document } },
+    );
+    const pulumiEnv: Record<string, string> = values["skip-checkpoints"] ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {};
+    log(`N=${size}: ${bench.roles.length} roles, ${bench.userIds.length} users; tofu ${tls.url}, pulumi ${emuPulumi.url}`);
+
+    const declared = bench.roles.flatMap((r) => r.userIds.map((userId) => ({ appId: r.appId, connectorId: r.connectorId, roleSlug: r.roleSlug, userId })));
+    const held = (emu: C1Emulator) => declared.filter((k) => emu.store.hasOwner(k)).length;
+
+    try {
+      for (let round = 1; round <= rounds; round++) {
+        for (const operation of OPERATIONS) {
+          // tofu
+          if (operation === "drift-plan") emuTofu.store.removeOwner(bench.drifted);
+          let seq = emuTofu.requests.at(-1)?.seq ?? 0;
+          const conn0 = tls.connections();
+          const t = await timed(tofu, [...TOFU_ARGS[operation], "-input=false", "-no-color"], tfDir, tofuEnv);
+          let entries = emuTofu.requests.filter((e) => e.seq > seq);
+          if (t.code !== TOFU_EXIT[operation]) throw new Error(`tofu ${operation} exited ${t.code}:\n${t.stdout.slice(-4000)}\n${t.stderr.slice(-4000)}`);
+          if (operation === "drift-plan" && !/Plan: 1 to add, 0 to change, 0 to destroy/.test(t.stdout)) throw new Error(`tofu drift-plan did not plan 1 add:\n${t.stdout.slice(-3000)}`);
+          const tofuHeld = held(emuTofu);
+          const expected = operation === "destroy" ? 0 : operation === "drift-plan" ? size - 1 : size;
+          if (tofuHeld !== expected) throw new Error(`after tofu ${operation}: emulator holds ${tofuHeld} owners, expected ${expected}`);
+          samples.push({ tool: "tofu", size, roles: bench.roles.length, round, operation, ms: Math.round(t.ms), cpuMs: t.cpuMs, requests: countRequests(entries), peakInFlight: peakInFlight(entries), tlsConnections: tls.connections() - conn0 });
+          if (operation === "create" && round === 1) {
+            const stateText = readFileSync(path.join(tfDir, "terraform.tfstate"), "utf8");
+            const state = JSON.parse(stateText) as { resources: { instances: unknown[] }[] };
+            states.push({ tool: "tofu", size, resources: state.resources.length, stateBytes: statSync(path.join(tfDir, "terraform.tfstate")).size });
+          }
+          log(`N=${size} r${round} ${operation} tofu: ${Math.round(t.ms)} ms, CPU ${t.cpuMs} ms, ${formatRequests(countRequests(entries))}, ${tls.connections() - conn0} TLS conns`);
+
+          // pulumi
+          if (operation === "drift-plan") emuPulumi.store.removeOwner(bench.drifted);
+          seq = emuPulumi.requests.at(-1)?.seq ?? 0;
+          const p = await stack.run(PULUMI_ARGS[operation], pulumiEnv);
+          entries = emuPulumi.requests.filter((e) => e.seq > seq);
+          if (p.code !== 0) throw new Error(`pulumi ${operation} exited ${p.code}:\n${p.stdout.slice(-4000)}\n${p.stderr.slice(-4000)}`);
+          if (operation === "drift-plan" && !/1 to (update|create)/.test(p.stdout)) throw new Error(`pulumi drift-plan showed no change:\n${p.stdout.slice(-3000)}`);
+          const pulumiHeld = held(emuPulumi);
+          if (pulumiHeld !== expected) throw new Error(`after pulumi ${operation}: emulator holds ${pulumiHeld} owners, expected ${expected}`);
+          samples.push({ tool: "pulumi", size, roles: bench.roles.length, round, operation, ms: Math.round(p.ms), cpuMs: p.treeCpuMs, requests: countRequests(entries), peakInFlight: peakInFlight(entries), tlsConnections: 0 });
+          if (operation === "create" && round === 1) {
+            const deployment = await stack.exportDeployment();
+            const resources = (deployment.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).length;
+            states.push({ tool: "pulumi", size, resources, stateBytes: Buffer.byteLength(JSON.stringify(deployment)) });
+          }
+          log(`N=${size} r${round} ${operation} pulumi: ${Math.round(p.ms)} ms, CPU ${p.treeCpuMs} ms, ${formatRequests(countRequests(entries))}`);
+        }
+      }
+    } finally {
+      await stack.dispose();
+      await tls.close();
+      await emuTofu.close();
+      await emuPulumi.close();
+    }
+  }
+
+  // The table: medians per size and operation.
+  const lines = [
+    `tofu: ${versions.tofu}; pulumi CLI ${versions.pulumi}; node ${versions.node}; checkpoints ${values["skip-checkpoints"] ? "skipped" : "written"}`,
+    "",
+    "| N | operation | rounds | tofu ms | pulumi ms | pulumi/tofu | tofu CPU ms | pulumi CPU ms | tofu requests | pulumi requests |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const size of sizes) {
+    for (const operation of OPERATIONS) {
+      const t = samples.filter((s) => s.tool === "tofu" && s.size === size && s.operation === operation);
+      const p = samples.filter((s) => s.tool === "pulumi" && s.size === size && s.operation === operation);
+      if (!t.length || !p.length) continue;
+      const tm = median(t.map((s) => s.ms));
+      const pm = median(p.map((s) => s.ms));
+      lines.push(
+        `| ${size} | ${operation} | ${t.length} | ${tm} | ${pm} | ${(pm / tm).toFixed(2)} | ${median(t.map((s) => s.cpuMs))} | ${median(p.map((s) => s.cpuMs))} | ${formatRequests(t[0].requests)} | ${formatRequests(p[0].requests)} |`,
+      );
+    }
+  }
+  lines.push("", "| N | tool | resources | state bytes |", "| --- | --- | --- | --- |");
+  for (const s of states) lines.push(`| ${s.size} | ${s.tool} | ${s.resources} | ${s.stateBytes} |`);
+  process.stdout.write(lines.join("\n") + "\n");
+  writeFileSync(values.json!, JSON.stringify({ versions, samples, states }, null, 1));
+  rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
