@@ -17,7 +17,7 @@ import { C1Emulator } from "../src/emulator";
 import type { RequestLogEntry } from "../src/emulator";
 import type { ProviderProcess } from "./process-watch";
 import { buildBenchDocument } from "./root-document";
-import { BenchStack, type CliRun } from "./stack";
+import { BenchStack, type BenchStackConfig, type CliRun, emulatorProviderConfig } from "./stack";
 
 /** The operations measured, in the order a round runs them. */
 export const OPERATIONS = ["up", "preview-refresh", "drift-up", "destroy"] as const;
@@ -306,7 +306,6 @@ async function measureState(stack: BenchStack, size: number, variant: Variant): 
 }
 
 /** Stack config by full key, as BenchStack.create sets it. */
-type StackConfig = Record<string, { value: string; secret?: boolean }>;
 
 /** Ours at one size: its stack, and how to change and count what it manages behind its back. */
 interface Subject {
@@ -318,7 +317,7 @@ interface Subject {
 }
 
 /** N single ConnectorUserOwner resources of one connector role (bench/programs/owners). */
-async function createOwnersSubject(emulator: C1Emulator, size: number, backendDir: string, config: StackConfig): Promise<Subject> {
+async function createOwnersSubject(emulator: C1Emulator, size: number, backendDir: string, config: BenchStackConfig): Promise<Subject> {
   const stack = await BenchStack.create(path.join(programsDir, "owners"), backendDir, config);
   const driftedUser = benchUserId(Math.floor(size / 2));
   return {
@@ -338,7 +337,7 @@ async function createRootSubject(
   size: number,
   backendDir: string,
   configDir: string,
-  config: StackConfig,
+  config: BenchStackConfig,
 ): Promise<{ subject: Subject; document: DocumentSample }> {
   const bench = buildBenchDocument(size);
   for (const { appId, connectorIds } of bench.apps) emulator.store.addApp(appId, connectorIds);
@@ -392,16 +391,10 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     const { clientId, clientSecret } = emulator.createClient("bench");
     emulator.store.addApp(APP_ID, [CONNECTOR_ID]);
     if (program === "owners") for (let index = 0; index < Math.max(...options.sizes); index++) emulator.store.addUser({ id: benchUserId(index) });
-    const providerConfig: StackConfig = {
-      "conductorone:serverUrl": { value: emulator.url },
-      // The emulator serves on 127.0.0.1, not on its client ids' tenant host: let credentials go there.
-      "conductorone:allowCredentialsToHost": { value: new URL(emulator.url).host },
-      "conductorone:clientId": { value: clientId },
-      "conductorone:clientSecret": { value: clientSecret, secret: true },
-    };
+    const providerConfig: BenchStackConfig = emulatorProviderConfig(emulator.url, { clientId, clientSecret });
 
     for (const size of options.sizes) {
-      const floorConfig: StackConfig = {
+      const floorConfig: BenchStackConfig = {
         owners: { value: String(size) },
         providerFrom: { value: providerFrom },
         appId: { value: APP_ID },

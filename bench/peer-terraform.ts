@@ -32,7 +32,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { C1Emulator, type RequestLogEntry } from "../src/emulator";
 import { buildBenchDocument, type BenchDocument } from "./root-document";
-import { BenchStack } from "./stack";
+import { BenchStack, emulatorProviderConfig } from "./stack";
 
 const OPERATIONS = ["create", "refresh-plan", "drift-plan", "drift-apply", "destroy"] as const;
 type Operation = (typeof OPERATIONS)[number];
@@ -340,17 +340,10 @@ async function main(): Promise<void> {
     const backendDir = mkdtempSync(path.join(work, "pulumi-backend-"));
     const configDir = mkdtempSync(path.join(work, "pulumi-config-"));
     const rootProject = (readFileSync("Pulumi.yaml", "utf8").match(/^name:\s*(\S+)/m) ?? [])[1];
-    const stack = await BenchStack.create(
-      process.cwd(),
-      backendDir,
-      {
-        "conductorone:serverUrl": { value: emuPulumi.url },
-        "conductorone:allowCredentialsToHost": { value: new URL(emuPulumi.url).host },
-        "conductorone:clientId": { value: pulumiClient.clientId },
-        "conductorone:clientSecret": { value: pulumiClient.clientSecret, secret: true },
-      },
-      { configDir, objectConfig: { [`${rootProject}:owners`]: bench.document } },
-    );
+    const stack = await BenchStack.create(process.cwd(), backendDir, emulatorProviderConfig(emuPulumi.url, pulumiClient), {
+      configDir,
+      objectConfig: { [`${rootProject}:owners`]: bench.document },
+    });
     // The program compiles as its tsconfig.json says (the template's `noCheck`), not as BenchStack
     // forces for the project's own benchmark: empty, the runner reads the tsconfig ("false" would
     // force type checks).

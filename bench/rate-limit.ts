@@ -17,7 +17,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { C1Emulator, type RequestLogEntry } from "../src/emulator";
 import { buildBenchDocument } from "./root-document";
-import { BenchStack } from "./stack";
+import { BenchStack, emulatorProviderConfig } from "./stack";
 
 const repoDir = path.resolve(__dirname, "..");
 
@@ -50,17 +50,10 @@ async function measure(parallel: number, round: number, owners: number, limit: {
   const rows: Row[] = [];
   let stack: BenchStack | undefined;
   try {
-    stack = await BenchStack.create(
-      repoDir,
-      backendDir,
-      {
-        "conductorone:serverUrl": { value: emulator.url },
-        "conductorone:allowCredentialsToHost": { value: new URL(emulator.url).host },
-        "conductorone:clientId": { value: clientId },
-        "conductorone:clientSecret": { value: clientSecret, secret: true },
-      },
-      { configDir, objectConfig: { "c1-ownership:owners": bench.document } },
-    );
+    stack = await BenchStack.create(repoDir, backendDir, emulatorProviderConfig(emulator.url, { clientId, clientSecret }), {
+      configDir,
+      objectConfig: { "c1-ownership:owners": bench.document },
+    });
     emulator.rateLimit.set(limit);
     const run = async (command: string, args: string[], before?: () => void) => {
       before?.();

@@ -71,6 +71,22 @@ export interface BenchStackOptions {
 // The commands that take --config-file (`stack init`, `stack export` and `stack rm` do not).
 const COMMANDS_READING_CONFIG = new Set(["up", "preview", "destroy", "refresh", "config"]);
 
+/** Stack config values by full key; `secret` ones are stored encrypted. */
+export type BenchStackConfig = Record<string, { value: string; secret?: boolean }>;
+
+/**
+ * The provider settings for an emulator and one of its clients. The emulator serves on 127.0.0.1,
+ * not on its client ids' tenant host: credentials may go there.
+ */
+export function emulatorProviderConfig(emulatorUrl: string, client: { clientId: string; clientSecret: string }): BenchStackConfig {
+  return {
+    "conductorone:serverUrl": { value: emulatorUrl },
+    "conductorone:allowCredentialsToHost": { value: new URL(emulatorUrl).host },
+    "conductorone:clientId": { value: client.clientId },
+    "conductorone:clientSecret": { value: client.clientSecret, secret: true },
+  };
+}
+
 /** A stack of `programDir` on the file backend in `backendDir`. */
 export class BenchStack {
   private constructor(
@@ -86,7 +102,7 @@ export class BenchStack {
   static async create(
     programDir: string,
     backendDir: string,
-    config: Record<string, { value: string; secret?: boolean }>,
+    config: BenchStackConfig,
     options: BenchStackOptions = {},
   ): Promise<BenchStack> {
     const stackName = `bench-${randomBytes(4).toString("hex")}`;

@@ -19,7 +19,7 @@ import { parseDocument } from "yaml";
 import { C1Emulator, type RequestLogEntry } from "../src/emulator";
 import { median } from "./report";
 import { buildBenchDocument, type OwnershipDocument } from "./root-document";
-import { BenchStack } from "./stack";
+import { BenchStack, emulatorProviderConfig } from "./stack";
 
 const repoDir = path.resolve(__dirname, "..");
 const OWNERS_KEY = "c1-ownership:owners";
@@ -86,17 +86,10 @@ async function measure(baseOwners: number, addedCounts: number[], latencies: num
   const samples: Sample[] = [];
   let stack: BenchStack | undefined;
   try {
-    stack = await BenchStack.create(
-      repoDir,
-      backendDir,
-      {
-        "conductorone:serverUrl": { value: emulator.url },
-        "conductorone:allowCredentialsToHost": { value: new URL(emulator.url).host },
-        "conductorone:clientId": { value: clientId },
-        "conductorone:clientSecret": { value: clientSecret, secret: true },
-      },
-      { configDir, objectConfig: { [OWNERS_KEY]: base.document } },
-    );
+    stack = await BenchStack.create(repoDir, backendDir, emulatorProviderConfig(emulator.url, { clientId, clientSecret }), {
+      configDir,
+      objectConfig: { [OWNERS_KEY]: base.document },
+    });
     await stack.mustRun(["up", "--yes", "--skip-preview"]);
     for (const added of addedCounts) {
       const extra = addedDocument(added);

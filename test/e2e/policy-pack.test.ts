@@ -8,12 +8,11 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { PolicyEvent } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../src/emulator";
 import { findLeak } from "../support/provider-fixture";
 import { ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
-import { type CliRun, clientSecretParts, type E2eStack, PROGRAMS, startEmulatorStack } from "./harness";
+import { type CliRun, clientSecretParts, type E2eStack, policyViolations, PROGRAMS, startEmulatorStack } from "./harness";
 
 const PACK_DIR = path.resolve(__dirname, "../../templates/ownership-repository/policy");
 const STEP_TIMEOUT = 240_000;
@@ -69,17 +68,6 @@ async function withPack(command: string[], packConfig?: object): Promise<CliRun>
 
 const preview = (packConfig?: object, extra: string[] = []) => withPack(["preview", ...extra], packConfig);
 
-/**
- * The run's policy violations as "level policy: message", the level as the event log writes it
- * (`mandatory` or `advisory`); the engine puts the policy's description on a line before the message.
- */
-function violations(run: CliRun): string[] {
-  return run.events
-    .map((event) => event.policyEvent)
-    .filter((event): event is PolicyEvent => event !== undefined)
-    .map((event) => `${event.enforcementLevel} ${event.policyName}: ${event.message.trim().split("\n").at(-1)}`);
-}
-
 /** Fails with the CLI's output unless the run exited as expected. */
 function expectExit(run: CliRun, failed: boolean): void {
   const output = `${run.stdout}\n${run.stderr}`;
@@ -96,7 +84,7 @@ describe("the ownership guardrails policy pack", () => {
     async () => {
       const run = await preview();
       expectExit(run, false);
-      expect(violations(run)).toEqual([]);
+      expect(policyViolations(run)).toEqual([]);
       const up = await withPack(["up", "--yes"]);
       expectExit(up, false);
       expect(emulator.store.listOwners().length).toBe(4);
@@ -110,7 +98,7 @@ describe("the ownership guardrails policy pack", () => {
       await declare(["u-alice", "u-bob"], ["u-carol"]);
       const run = await preview();
       expectExit(run, true);
-      expect(violations(run)).toEqual([ONE_ADMIN]);
+      expect(policyViolations(run)).toEqual([ONE_ADMIN]);
       expect(run.stdout).toContain("c1-minimum-owners");
     },
     STEP_TIMEOUT,
@@ -121,10 +109,10 @@ describe("the ownership guardrails policy pack", () => {
     async () => {
       const advisory = await preview({ "c1-minimum-owners": "advisory" });
       expectExit(advisory, false);
-      expect(violations(advisory)).toEqual([ONE_ADMIN.replace(/^mandatory/, "advisory")]);
+      expect(policyViolations(advisory)).toEqual([ONE_ADMIN.replace(/^mandatory/, "advisory")]);
       const disabled = await preview({ "c1-minimum-owners": { enforcementLevel: "disabled" } });
       expectExit(disabled, false);
-      expect(violations(disabled)).toEqual([]);
+      expect(policyViolations(disabled)).toEqual([]);
     },
     STEP_TIMEOUT,
   );
@@ -134,10 +122,10 @@ describe("the ownership guardrails policy pack", () => {
     async () => {
       const lowered = await preview({ "c1-minimum-owners": { minOwnersByRole: { admin: 1 } } });
       expectExit(lowered, false);
-      expect(violations(lowered)).toEqual([]);
+      expect(policyViolations(lowered)).toEqual([]);
       const raised = await preview({ "c1-minimum-owners": { minOwners: 3, minOwnersByRole: { admin: 1 } } });
       expectExit(raised, true);
-      expect(violations(raised)).toEqual([
+      expect(policyViolations(raised)).toEqual([
         expect.stringMatching(
           /^mandatory c1-minimum-owners: app app-payroll, connector conn-okta, role owner has 2 owner\(s\) \(u-alice, u-bob\) in this stack, fewer than the 3 required/,
         ),
@@ -153,16 +141,16 @@ describe("the ownership guardrails policy pack", () => {
       emulator.store.addUser({ ...emulator.store.getUser("u-bob"), status: "DISABLED" });
       const stale = await preview();
       expectExit(stale, false); // state still records u-bob as ENABLED
-      expect(violations(stale)).toEqual([]);
+      expect(policyViolations(stale)).toEqual([]);
       const refreshed = await preview(undefined, ["--refresh"]);
       expectExit(refreshed, true);
-      expect(violations(refreshed)).toEqual([
+      expect(policyViolations(refreshed)).toEqual([
         "mandatory c1-active-owners: user u-bob (bob@example.com), owner of app app-payroll, connector conn-okta, role owner (payroll-okta-owners), " +
           "is DISABLED in C1, as the last refresh or create recorded. Remove u-bob from the role and name an active owner instead.",
       ]);
       const advisory = await preview({ "c1-active-owners": "advisory" }, ["--refresh"]);
       expectExit(advisory, false);
-      expect(violations(advisory)).toEqual([expect.stringMatching(/^advisory c1-active-owners: user u-bob .* is DISABLED in C1/)]);
+      expect(policyViolations(advisory)).toEqual([expect.stringMatching(/^advisory c1-active-owners: user u-bob .* is DISABLED in C1/)]);
     },
     STEP_TIMEOUT,
   );
@@ -173,10 +161,10 @@ describe("the ownership guardrails policy pack", () => {
       await declare(["u-alice", "u-erin"], ["u-carol", "u-dave"]);
       const run = await preview(undefined, ["--refresh"]);
       expectExit(run, false);
-      expect(violations(run)).toEqual([]);
+      expect(policyViolations(run)).toEqual([]);
       const up = await withPack(["up", "--yes", "--refresh"]);
       expectExit(up, false);
-      expect(violations(up)).toEqual([]);
+      expect(policyViolations(up)).toEqual([]);
       expect(roleOwners("owner")).toEqual(["u-alice", "u-erin"]);
       emulator.store.addUser({ ...emulator.store.getUser("u-bob"), status: "ENABLED" });
     },
@@ -191,10 +179,10 @@ describe("the ownership guardrails policy pack", () => {
       const frankDisabled = /^mandatory c1-active-owners: user u-frank \(frank@example.com\), owner of .* role admin .* is DISABLED in C1/;
       const run = await preview();
       expectExit(run, true);
-      expect(violations(run)).toEqual([expect.stringMatching(frankDisabled)]);
+      expect(policyViolations(run)).toEqual([expect.stringMatching(frankDisabled)]);
       const up = await withPack(["up", "--yes"]);
       expectExit(up, true);
-      expect(violations(up)).toEqual([expect.stringMatching(frankDisabled)]);
+      expect(policyViolations(up)).toEqual([expect.stringMatching(frankDisabled)]);
       expect(roleOwners("admin")).toEqual(["u-carol", "u-dave"]); // refused before the create
       await declare(["u-alice", "u-erin"], ["u-carol", "u-dave"]);
       expectExit(await withPack(["up", "--yes"]), false);
@@ -210,14 +198,14 @@ describe("the ownership guardrails policy pack", () => {
       await declare(["u-alice", "u-erin", "u-bob"], ["u-carol", "u-dave"]);
       const denied = await preview(packConfig);
       expectExit(denied, true);
-      expect(violations(denied)).toEqual([
+      expect(policyViolations(denied)).toEqual([
         "mandatory c1-allowed-owners: user u-bob (bob@example.com), owner of app app-payroll, connector conn-okta, role owner (payroll-okta-owners), is on the deny list " +
           "(c1-allowed-owners.deniedUserIds). Remove u-bob from the role, or from the deny list in the policy pack config.",
       ]);
       await declare(["u-alice", "u-erin"], ["u-carol", "u-dave"]);
       const allowed = await preview(packConfig);
       expectExit(allowed, false);
-      expect(violations(allowed)).toEqual([]);
+      expect(policyViolations(allowed)).toEqual([]);
     },
     STEP_TIMEOUT,
   );
@@ -231,7 +219,7 @@ describe("the ownership guardrails policy pack", () => {
       const packConfig = { "c1-allowed-owners": { allowedEmailDomains: ["example.com"] } };
       const refused = await preview(packConfig);
       expectExit(refused, true);
-      expect(violations(refused)).toEqual([
+      expect(policyViolations(refused)).toEqual([
         "mandatory c1-allowed-owners: user u-cody (cody@contractor.io), owner of app app-payroll, connector conn-okta, role admin (payroll-okta-admin-u-cody), " +
           "has an email at contractor.io, which is not an allowed domain (c1-allowed-owners.allowedEmailDomains). " +
           "Name an owner from an allowed domain instead, or add the domain to the allowlist in the policy pack config.",
@@ -239,7 +227,7 @@ describe("the ownership guardrails policy pack", () => {
       await declare(["u-alice", "u-erin"], ["u-carol", "u-dave"]);
       const allowed = await preview(packConfig);
       expectExit(allowed, false);
-      expect(violations(allowed)).toEqual([]);
+      expect(policyViolations(allowed)).toEqual([]);
     },
     STEP_TIMEOUT,
   );
@@ -252,7 +240,7 @@ describe("the ownership guardrails policy pack", () => {
         await writeOwnershipDocument(root, { "app-payroll": { "conn-okta": { owner: ["u-alice", "u-bob"], admin: ["u-carol"] } } });
         const refused = await root.run(["preview", "--policy-pack", PACK_DIR]);
         expectExit(refused, true);
-        expect(violations(refused)).toEqual([
+        expect(policyViolations(refused)).toEqual([
           "mandatory c1-minimum-owners: app app-payroll, connector conn-okta, role admin has 1 owner(s) (u-carol) in this stack, fewer than the 2 required " +
             "(declared by app-payroll/conn-okta/admin). Add 1 more owner(s) to the role, or change c1-minimum-owners.minOwnersByRole.admin in the policy pack config.",
         ]);
@@ -261,7 +249,7 @@ describe("the ownership guardrails policy pack", () => {
         });
         const allowed = await root.run(["preview", "--policy-pack", PACK_DIR]);
         expectExit(allowed, false);
-        expect(violations(allowed)).toEqual([]);
+        expect(policyViolations(allowed)).toEqual([]);
       } finally {
         await root.dispose();
         await rootEmulator.close();

@@ -9,12 +9,11 @@
 import { appendFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { PolicyEvent } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { C1Emulator } from "../../src/emulator";
 import { findLeak } from "../support/provider-fixture";
 import { ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
-import { type CliRun, clientSecretParts, type E2eStack, startEmulatorStack } from "./harness";
+import { type CliRun, clientSecretParts, type E2eStack, policyViolations, startEmulatorStack } from "./harness";
 
 const PACK_DIR = path.resolve(__dirname, "../../templates/ownership-repository/policy");
 /** The previews' output, from which docs/policy.md's captured output is taken. */
@@ -77,13 +76,6 @@ function writesSince(since: number): string[] {
     .map((entry) => `${entry.method} ${entry.path}`);
 }
 
-function violations(run: CliRun): string[] {
-  return run.events
-    .map((event) => event.policyEvent)
-    .filter((event): event is PolicyEvent => event !== undefined)
-    .map((event) => `${event.enforcementLevel} ${event.policyName}: ${event.message.trim().split("\n").at(-1)}`);
-}
-
 function expectExit(run: CliRun, failed: boolean): void {
   if ((run.code !== 0) !== failed) throw new Error(`expected the run to ${failed ? "fail" : "pass"}, exit code ${run.code}:\n${run.stdout}\n${run.stderr}`);
 }
@@ -137,7 +129,7 @@ describe("a pull request's preview looks up the users it adds", () => {
       const since = emulator.requests.length;
       const run = await pullRequestPreview();
       expectExit(run, true);
-      expect(violations(run)).toEqual([
+      expect(policyViolations(run)).toEqual([
         expect.stringMatching(
           /^mandatory c1-active-owners: user u-idle \(idle@example.com\), owner of app app-payroll, connector conn-okta, role owner .* is DISABLED in C1/,
         ),
@@ -153,7 +145,7 @@ describe("a pull request's preview looks up the users it adds", () => {
       await writeOwnershipDocument(e2e, withOwner("u-cody"));
       const run = await pullRequestPreview();
       expectExit(run, true);
-      expect(violations(run)).toEqual([
+      expect(policyViolations(run)).toEqual([
         expect.stringMatching(
           /^mandatory c1-allowed-owners: user u-cody \(cody@contractor.io\), owner of app app-payroll, connector conn-okta, role owner .* has an email at contractor.io/,
         ),
@@ -169,7 +161,7 @@ describe("a pull request's preview looks up the users it adds", () => {
       const since = emulator.requests.length;
       const run = await pullRequestPreview();
       expectExit(run, false);
-      expect(violations(run)).toEqual([]);
+      expect(policyViolations(run)).toEqual([]);
       expect(run.stdout).toMatch(/u-fay/);
       expect(run.stdout).toMatch(/fay@example\.com/);
       expect(userLookupsSince(since)).toEqual(["GET /api/v1/users/u-fay"]);

@@ -101,3 +101,21 @@ export function forgetUserLookups(): void {
   current.lookups = new WeakMap();
   current.warned = false;
 }
+
+/**
+ * A check's result once the users a change adds are looked up: `checked` when it already failed
+ * (nothing is looked up for a bad key) or adds nobody; the lookup's failures; or the checked inputs
+ * with `verifiedUsers`, which no diff reads (an email changing in C1 later never shows as a change).
+ */
+export async function checkAddedUsers<Inputs extends object>(
+  provider: object,
+  resource: string,
+  property: string,
+  checked: pulumi.dynamic.CheckResult<Inputs>,
+  users: () => readonly UserToVerify[],
+): Promise<pulumi.dynamic.CheckResult<Inputs>> {
+  if (checked.failures !== undefined && checked.failures.length > 0) return checked;
+  const { failures, verified } = await verifyUsers(provider, resource, property, users());
+  if (failures.length > 0) return { inputs: checked.inputs, failures };
+  return verified.length > 0 ? { inputs: { ...(checked.inputs as Inputs), verifiedUsers: verified }, failures: [] } : checked;
+}

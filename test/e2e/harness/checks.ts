@@ -26,6 +26,17 @@ export function errorsFor(run: CliRun, name: string): string[] {
     .map((diag) => diag.message.trim());
 }
 
+/**
+ * The run's policy violations as "level policy: message", the level as the event log writes it
+ * (`mandatory` or `advisory`); the engine puts the policy's description on a line before the message.
+ */
+export function policyViolations(run: CliRun): string[] {
+  return run.events
+    .map((event) => event.policyEvent)
+    .filter((event): event is NonNullable<typeof event> => event !== undefined)
+    .map((event) => `${event.enforcementLevel} ${event.policyName}: ${event.message.trim().split("\n").at(-1)}`);
+}
+
 /** Every error diagnostic of a run, whatever resource it belongs to. */
 export function allErrors(run: CliRun): string[] {
   return run.events

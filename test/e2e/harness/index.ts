@@ -11,6 +11,7 @@ export {
   errorsFor,
   keyString,
   lastSeq,
+  policyViolations,
   printSummary,
   requestFigures,
   requestsSince,

@@ -22,7 +22,7 @@ import { type ConnectorUserOwnerInputs, parseOwnerInputs, parseOwnerKeyForDelete
 import type { ConnectorUserOwnerOutputs } from "../../model/outputs";
 import * as lifecycle from "../connector-user-owner-lifecycle";
 import { clientFor, rememberStackConfig } from "../provider-registry";
-import { verifyUsers } from "../user-verification";
+import { checkAddedUsers } from "../user-verification";
 
 /** Keeps the `conductorone:*` stack config for this provider's later calls. */
 export async function configure(this: object, req: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -39,14 +39,9 @@ export async function check(
   news: ConnectorUserOwnerInputs,
 ): Promise<pulumi.dynamic.CheckResult<ConnectorUserOwnerInputs>> {
   const checked = await lifecycle.checkOwner(news);
-  if (checked.failures !== undefined && checked.failures.length > 0) return checked;
-  const owner = `ConnectorUserOwner ${news.appId}/${news.connectorId}/${news.roleSlug}/${news.userId}`;
-  const { failures, verified } = await verifyUsers(this, owner, "userId", lifecycle.addedUser(olds, news));
-  if (failures.length > 0) return { inputs: checked.inputs, failures };
-  // Not an input the diff reads: an email changing in C1 later never shows as a change.
-  return verified.length > 0
-    ? { inputs: { ...(checked.inputs as ConnectorUserOwnerInputs), verifiedUsers: verified } as ConnectorUserOwnerInputs, failures: [] }
-    : checked;
+  return checkAddedUsers(this, `ConnectorUserOwner ${news.appId}/${news.connectorId}/${news.roleSlug}/${news.userId}`, "userId", checked, () =>
+    lifecycle.addedUser(olds, news),
+  );
 }
 
 /** A changed key replaces the owner (create before delete); nothing else is a change. */

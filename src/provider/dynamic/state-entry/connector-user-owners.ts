@@ -17,7 +17,7 @@ import type { ConnectorUserOwnersOutputs } from "../../model/outputs";
 import { pickOwnerRole } from "../../model/owner-key";
 import * as lifecycle from "../connector-user-owners-lifecycle";
 import { clientFor, rememberStackConfig } from "../provider-registry";
-import { verifyUsers } from "../user-verification";
+import { checkAddedUsers } from "../user-verification";
 
 /** Keeps the `conductorone:*` stack config for this provider's later calls. */
 export async function configure(this: object, req: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -35,14 +35,9 @@ export async function check(
   news: ConnectorUserOwnersInputs,
 ): Promise<pulumi.dynamic.CheckResult<ConnectorUserOwnersInputs>> {
   const checked = await lifecycle.checkConnectorUserOwners(news);
-  if (checked.failures !== undefined && checked.failures.length > 0) return checked;
-  const role = `${news.appId}/${news.connectorId}/${news.roleSlug}`;
-  const { failures, verified } = await verifyUsers(this, `ConnectorUserOwners ${role}`, "userIds", lifecycle.addedUsers(olds, news));
-  if (failures.length > 0) return { inputs: checked.inputs, failures };
-  // Not an input the diff reads: an email changing in C1 later never shows as a change.
-  return verified.length > 0
-    ? { inputs: { ...(checked.inputs as ConnectorUserOwnersInputs), verifiedUsers: verified } as ConnectorUserOwnersInputs, failures: [] }
-    : checked;
+  return checkAddedUsers(this, `ConnectorUserOwners ${news.appId}/${news.connectorId}/${news.roleSlug}`, "userIds", checked, () =>
+    lifecycle.addedUsers(olds, news),
+  );
 }
 
 /** Another app, connector or role replaces the set; other members update it in place. */
