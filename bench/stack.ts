@@ -99,12 +99,7 @@ export class BenchStack {
   ) {}
 
   /** Creates the stack and sets its config (`secret` values are stored encrypted). */
-  static async create(
-    programDir: string,
-    backendDir: string,
-    config: BenchStackConfig,
-    options: BenchStackOptions = {},
-  ): Promise<BenchStack> {
+  static async create(programDir: string, backendDir: string, config: BenchStackConfig, options: BenchStackOptions = {}): Promise<BenchStack> {
     const stackName = `bench-${randomBytes(4).toString("hex")}`;
     const configDir = options.configDir ?? programDir;
     const configFile = path.join(configDir, `Pulumi.${stackName}.yaml`);
