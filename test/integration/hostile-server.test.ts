@@ -174,6 +174,16 @@ describe("a listing that never ends", () => {
   });
 });
 
+describe("a user lookup answered with garbage", () => {
+  it("fails the check as an invalid response, naming the request, when the body has no user", async () => {
+    handler = (_request, response) => sendJson(response, 200, { userView: {} });
+    const error = await caught(async () => (await setProvider()).check(undefined, { ...role, userIds: ["u-alice"] }));
+    expect(error).toBeInstanceOf(C1InvalidResponseError);
+    expect(error.message).toContain("GET /api/v1/users/u-alice returned an invalid response (200): the body has no userView.user object");
+    expect(requests).toEqual(["GET /api/v1/users/u-alice"]);
+  });
+});
+
 describe("a lone surrogate in the program's input", () => {
   const reason = "must be valid Unicode text (it contains half of a surrogate pair)";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { C1SettingsError } from "../../../src/provider/errors";
-import { type ConfigSource, resolveSettings, tenantHostFromClientId } from "../../../src/provider/c1/settings";
+import { type ConfigSource, readVerifyUsers, resolveSettings, tenantHostFromClientId } from "../../../src/provider/c1/settings";
 
 const config = (values: Record<string, string>): ConfigSource => ({ get: (key) => values[key] });
 const secret = "secret-token:conductorone.com:v1:eyJrdHkiOiJPS1AifQ";
@@ -290,5 +290,23 @@ describe("where credentials may go", () => {
   ])("refuses an allow setting holding %s", (_label, value) => {
     const env = { ...clientCredentials, CONDUCTORONE_ALLOW_CREDENTIALS_TO_HOST: value };
     expect(() => resolveSettings(undefined, env)).toThrow(`${allowSetting} must list hosts as name or name:port`);
+  });
+});
+
+describe("verifyUsers", () => {
+  const config = (values: Record<string, string>): ConfigSource => ({ get: (key) => values[key] });
+
+  it("is on by default, and read from stack config before the environment, in any case", () => {
+    expect(readVerifyUsers(undefined, {})).toBe(true);
+    expect(readVerifyUsers(undefined, { CONDUCTORONE_VERIFY_USERS: "FALSE" })).toBe(false);
+    expect(readVerifyUsers(config({ "conductorone:verifyUsers": "true" }), { CONDUCTORONE_VERIFY_USERS: "false" })).toBe(true);
+    expect(readVerifyUsers(config({ "conductorone:verifyUsers": "False" }), {})).toBe(false);
+  });
+
+  it("refuses anything but true or false, naming the setting and the value", () => {
+    expect(() => readVerifyUsers(undefined, { CONDUCTORONE_VERIFY_USERS: "0" })).toThrow(C1SettingsError);
+    expect(() => readVerifyUsers(undefined, { CONDUCTORONE_VERIFY_USERS: "0" })).toThrow(
+      'conductorone:verifyUsers (CONDUCTORONE_VERIFY_USERS) must be true or false, got "0"',
+    );
   });
 });
