@@ -104,6 +104,23 @@ describe("a set's check", () => {
     expect(retried.failures).toEqual([]);
   });
 
+  it("fails with how to fix it when the credentials may not read users (403), naming the user's place", async () => {
+    emulator.faults.add({ method: "GET", path: "/api/v1/users/u-bob", status: 403, body: { code: 7, message: "permission denied" }, times: Infinity });
+    const news = { ...role, userIds: ["u-alice", "u-bob"], documentPath: "owners.app-payroll.conn-okta.owner" };
+    const checked = await (await setProvider()).check(undefined, news);
+    expect(checked.failures).toEqual([
+      {
+        property: "userIds",
+        reason:
+          "owners.app-payroll.conn-okta.owner[1]: u-bob could not be looked up (C1 API GET /api/v1/users/u-bob failed: 403 Forbidden: permission denied): " +
+          "the credentials may not read C1's users. Give the principal read access to users, or set conductorone:verifyUsers to false; nothing was changed",
+      },
+    ]);
+    expect(JSON.stringify(checked)).not.toContain(config["conductorone:clientSecret"]);
+    // Refused, not retried.
+    expect(userLookups().filter((lookup) => lookup.endsWith("/u-bob"))).toEqual(["GET /api/v1/users/u-bob"]);
+  });
+
   it("retries a lookup C1 answers 429 or 5xx, like every other call", async () => {
     emulator.faults.add({ method: "GET", path: "/api/v1/users/u-bob", status: 429, headers: { "retry-after-ms": "10" }, times: 1 });
     emulator.faults.add({ method: "GET", path: "/api/v1/users/u-bob", status: 502, times: 1 });

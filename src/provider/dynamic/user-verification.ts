@@ -11,10 +11,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { C1Client } from "../c1/client";
 import { type DirectoryUser, getUser, userPath } from "../c1/users-api";
-import { isC1SettingsError } from "../errors";
+import { type C1ApiError, isC1ApiError, isC1SettingsError } from "../errors";
 import { forEachLimited } from "../util/concurrency";
 import { globalSlot } from "../util/global-slot";
 import { clientFor, verifyUsersFor } from "./provider-registry";
+
+const HTTP_FORBIDDEN = 403;
 
 /** Lookups in flight at once for one check. */
 const LOOKUP_CONCURRENCY = 8;
@@ -77,14 +79,29 @@ export async function verifyUsers(
     return { failures: [], verified: [] };
   }
   const found = new Map<string, DirectoryUser | undefined>();
+  // A principal that may not read users (403): a failure that says how to fix it, not a bare error.
+  const denied = new Map<string, C1ApiError>();
   await forEachLimited([...new Set(users.map((user) => user.userId))], LOOKUP_CONCURRENCY, async (userId) => {
-    found.set(userId, await lookUp(client, userId));
+    try {
+      found.set(userId, await lookUp(client, userId));
+    } catch (error) {
+      if (!isC1ApiError(error) || error.status !== HTTP_FORBIDDEN) throw error;
+      denied.set(userId, error);
+    }
   });
   const failures: pulumi.dynamic.CheckFailure[] = [];
   const verified: VerifiedUser[] = [];
   for (const { userId, label } of users) {
+    const refusal = denied.get(userId);
     const user = found.get(userId);
-    if (user === undefined) {
+    if (refusal !== undefined) {
+      failures.push({
+        property,
+        reason:
+          `${label}: ${userId} could not be looked up (${refusal.message}): the credentials may not read C1's users. ` +
+          `Give the principal read access to users, or set conductorone:verifyUsers to false; nothing was changed`,
+      });
+    } else if (user === undefined) {
       failures.push({ property, reason: `${label}: ${userId} is not a C1 user (GET ${userPath(userId)} answered 404 Not Found); nothing was changed` });
     } else if (user.status === "DELETED") {
       failures.push({ property, reason: `${label}: ${userId} is DELETED in C1 and cannot own a connector; nothing was changed` });
