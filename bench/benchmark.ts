@@ -13,7 +13,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { C1Emulator } from "../src/emulator";
+import { C1Emulator, isUsersPath } from "../src/emulator";
 import type { RequestLogEntry } from "../src/emulator";
 import type { ProviderProcess } from "./process-watch";
 import { buildBenchDocument } from "./root-document";
@@ -240,7 +240,8 @@ function readRootProject(): { name: string; main?: string } {
   return parse(readFileSync(path.join(rootProjectDir, "Pulumi.yaml"), "utf8")) as { name: string; main?: string };
 }
 
-function countRequests(entries: RequestLogEntry[]): RequestCounts {
+/** Requests by kind (user lookups apart from owner GETs and POSTs), retries, and non-2xx answers by status. */
+export function countRequests(entries: RequestLogEntry[]): RequestCounts {
   const counts: RequestCounts = { post: 0, get: 0, delete: 0, users: 0, token: 0, retries: 0, errors: {} };
   const failed = new Set<string>();
   for (const entry of entries) {
@@ -249,7 +250,7 @@ function countRequests(entries: RequestLogEntry[]): RequestCounts {
       continue;
     }
     if (entry.kind !== "api") continue;
-    if (entry.path.startsWith("/api/v1/users/") || entry.path.startsWith("/api/v1/search/users")) counts.users += 1;
+    if (isUsersPath(entry.path)) counts.users += 1;
     else if (entry.method === "POST") counts.post += 1;
     else if (entry.method === "GET") counts.get += 1;
     else if (entry.method === "DELETE") counts.delete += 1;

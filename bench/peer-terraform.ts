@@ -30,9 +30,11 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { C1Emulator, type RequestLogEntry } from "../src/emulator";
+import { C1Emulator } from "../src/emulator";
+import { countRequests, measureConcurrency, type RequestCounts } from "./benchmark";
+import { median } from "./report";
 import { buildBenchDocument, type BenchDocument } from "./root-document";
-import { BenchStack, emulatorProviderConfig } from "./stack";
+import { BenchStack, emulatorProviderConfig, parseChildTimes } from "./stack";
 
 const OPERATIONS = ["create", "refresh-plan", "drift-plan", "drift-apply", "destroy"] as const;
 type Operation = (typeof OPERATIONS)[number];
@@ -55,19 +57,6 @@ const PULUMI_ARGS: Record<Operation, string[]> = {
 /** The exit code each terraform operation must end with (plan -detailed-exitcode: 0 no changes, 2 changes). */
 const TERRAFORM_EXIT: Record<Operation, number> = { create: 0, "refresh-plan": 0, "drift-plan": 2, "drift-apply": 0, destroy: 0 };
 
-interface Requests {
-  post: number;
-  get: number;
-  delete: number;
-  /** Users read by check (GET /api/v1/users/...): the Pulumi side looks up each user a change adds. */
-  users: number;
-  token: number;
-  /** Non-2xx answers by status. */
-  errors: Record<string, number>;
-  /** Requests repeating one whose answer was not 2xx (same method, path, query). */
-  retries: number;
-}
-
 interface Sample {
   tool: "terraform" | "pulumi";
   size: number;
@@ -76,7 +65,7 @@ interface Sample {
   operation: Operation;
   ms: number;
   cpuMs: number;
-  requests: Requests;
+  requests: RequestCounts;
   /** In-flight API requests: peak. */
   peakInFlight: number;
   /** TLS connections the terraform side opened (0 for pulumi, which uses plain HTTP). */
@@ -90,47 +79,7 @@ interface StateSample {
   stateBytes: number;
 }
 
-function countRequests(entries: RequestLogEntry[]): Requests {
-  const counts: Requests = { post: 0, get: 0, delete: 0, users: 0, token: 0, errors: {}, retries: 0 };
-  const failed = new Set<string>();
-  for (const e of entries) {
-    if (e.kind === "token") {
-      counts.token += 1;
-      continue;
-    }
-    if (e.kind !== "api") continue;
-    if (e.path.startsWith("/api/v1/users/")) counts.users += 1;
-    else if (e.method === "POST") counts.post += 1;
-    else if (e.method === "GET") counts.get += 1;
-    else if (e.method === "DELETE") counts.delete += 1;
-    const target = `${e.method} ${e.path}?${new URLSearchParams(e.query).toString()}`;
-    if (failed.has(target)) counts.retries += 1;
-    if (e.status < 200 || e.status >= 300) {
-      counts.errors[e.status] = (counts.errors[e.status] ?? 0) + 1;
-      failed.add(target);
-    } else failed.delete(target);
-  }
-  return counts;
-}
-
-function peakInFlight(entries: RequestLogEntry[]): number {
-  const edges = entries
-    .filter((e) => e.kind === "api")
-    .flatMap((e) => {
-      const start = Date.parse(e.at);
-      return [
-        { at: start, d: 1 },
-        { at: start + Math.max(e.ms, 1), d: -1 },
-      ];
-    })
-    .sort((a, b) => a.at - b.at || a.d - b.d);
-  let cur = 0;
-  let peak = 0;
-  for (const e of edges) peak = Math.max(peak, (cur += e.d));
-  return peak;
-}
-
-function formatRequests(r: Requests): string {
+function formatRequests(r: RequestCounts): string {
   const parts = [
     r.post && `${r.post} POST`,
     r.get && `${r.get} GET`,
@@ -140,13 +89,6 @@ function formatRequests(r: Requests): string {
   ].filter(Boolean);
   const errors = Object.entries(r.errors).map(([status, n]) => `${n}x${status}`);
   return parts.join(" + ") + (errors.length ? ` (${errors.join(", ")})` : "") + (r.retries ? ` [${r.retries} retries]` : "");
-}
-
-/** The children's line of bash's `times`: user + system, in ms. */
-function parseChildTimes(text: string): number {
-  const line = text.trim().split("\n")[1] ?? "";
-  const t = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60_000 + Number(m[2]) * 1000);
-  return t.length === 2 ? Math.round(t[0] + t[1]) : Number.NaN;
 }
 
 interface Run {
@@ -258,11 +200,6 @@ function terraformConfig(bench: BenchDocument): { json: string; count: number } 
     resource: { conductorone_connector_owner_user: resources },
   };
   return { json: JSON.stringify(config, null, 1), count: index };
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 async function main(): Promise<void> {
@@ -381,7 +318,7 @@ async function main(): Promise<void> {
             ms: Math.round(t.ms),
             cpuMs: t.cpuMs,
             requests: countRequests(entries),
-            peakInFlight: peakInFlight(entries),
+            peakInFlight: measureConcurrency(entries).peak,
             tlsConnections: tls.connections() - conn0,
           });
           if (operation === "create" && round === 1) {
@@ -412,7 +349,7 @@ async function main(): Promise<void> {
             ms: Math.round(p.ms),
             cpuMs: p.treeCpuMs,
             requests: countRequests(entries),
-            peakInFlight: peakInFlight(entries),
+            peakInFlight: measureConcurrency(entries).peak,
             tlsConnections: 0,
           });
           if (operation === "create" && round === 1) {

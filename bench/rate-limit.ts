@@ -11,15 +11,10 @@
  * set: for short commands (a preview of 100 roles is 5 s of requests at 20/s) it weighs most.
  * Prints a Markdown table; exits 1 when a command fails (a rate limit must never fail a run).
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { C1Emulator, type RequestLogEntry } from "../src/emulator";
+import type { RequestLogEntry } from "../src/emulator";
+import { withRootBenchStack } from "./root-bench-stack";
 import { buildBenchDocument } from "./root-document";
-import { BenchStack, emulatorProviderConfig } from "./stack";
-
-const repoDir = path.resolve(__dirname, "..");
 
 /** One command's measurement. */
 interface Row {
@@ -39,26 +34,13 @@ function numbers(flag: string, value: string): number[] {
 }
 
 async function measure(parallel: number, round: number, owners: number, limit: { rate: number; burst: number; retryAfterSeconds: number }): Promise<Row[]> {
-  const emulator = new C1Emulator({ seed: false });
-  await emulator.listen();
-  const { clientId, clientSecret } = emulator.createClient("bench");
-  const backendDir = await mkdtemp(path.join(tmpdir(), "c1-bench-rl-state-"));
-  const configDir = await mkdtemp(path.join(tmpdir(), "c1-bench-rl-config-"));
-  const bench = buildBenchDocument(owners);
-  for (const { appId, connectorIds } of bench.apps) emulator.store.addApp(appId, connectorIds);
-  for (const id of bench.userIds) emulator.store.addUser({ id });
   const rows: Row[] = [];
-  let stack: BenchStack | undefined;
-  try {
-    stack = await BenchStack.create(repoDir, backendDir, emulatorProviderConfig(emulator.url, { clientId, clientSecret }), {
-      configDir,
-      objectConfig: { "c1-ownership:owners": bench.document },
-    });
+  await withRootBenchStack(buildBenchDocument(owners), async (emulator, stack) => {
     emulator.rateLimit.set(limit);
     const run = async (command: string, args: string[], before?: () => void) => {
       before?.();
       const since = emulator.requests.length;
-      const result = await stack!.mustRun([...args, "--parallel", String(parallel)]);
+      const result = await stack.mustRun([...args, "--parallel", String(parallel)]);
       const entries = emulator.requests.slice(since).filter((entry: RequestLogEntry) => entry.kind !== "admin");
       const done = entries.filter((entry) => entry.fault !== "rate-limit").length;
       rows.push({ parallel, round, command, ms: Math.round(result.ms), done, limited: entries.length - done, idealMs: Math.round((done / limit.rate) * 1000) });
@@ -70,12 +52,7 @@ async function measure(parallel: number, round: number, owners: number, limit: {
     });
     await run("destroy", ["destroy", "--yes", "--skip-preview"]);
     if (emulator.store.listOwners().length !== 0) throw new Error(`destroy left ${emulator.store.listOwners().length} owners in C1`);
-  } finally {
-    await stack?.dispose();
-    await emulator.close();
-    await rm(backendDir, { recursive: true, force: true });
-    await rm(configDir, { recursive: true, force: true });
-  }
+  });
   return rows;
 }
 

@@ -30,7 +30,7 @@ export interface CliRun {
 const TIMED_CLI = 'pulumi "$@"; status=$?; times >&3; exit $status';
 
 /** The children's line of bash's `times` ("0m1.234s 0m0.567s"): user + system, in ms. */
-function parseChildTimes(text: string): number {
+export function parseChildTimes(text: string): number {
   const line = text.trim().split("\n")[1] ?? "";
   const times = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((match) => Number(match[1]) * 60_000 + Number(match[2]) * 1000);
   return times.length === 2 ? Math.round(times[0] + times[1]) : Number.NaN;
@@ -115,13 +115,15 @@ export class BenchStack {
     if (pairs.length > 0) await stack.mustRun(["config", "set-all", ...pairs]);
     // Secrets go in on stdin: on a command line any process on the machine could read them.
     for (const [key, { value, secret }] of entries) if (secret) await stack.mustRun(["config", "set", "--secret", key], {}, true, value);
-    if (options.objectConfig !== undefined) {
-      // As YAML in the file, as a person writes a document: no command-line length limit.
-      const yaml = parseDocument(await readFile(configFile, "utf8"));
-      for (const [key, value] of Object.entries(options.objectConfig)) yaml.setIn(["config", key], yaml.createNode(value));
-      await writeFile(configFile, yaml.toString());
-    }
+    if (options.objectConfig !== undefined) await stack.setObjectConfig(options.objectConfig);
     return stack;
+  }
+
+  /** Writes structured values (maps, lists) by full key into the stack's config file, as YAML: no command-line length limit. */
+  async setObjectConfig(values: Record<string, unknown>): Promise<void> {
+    const yaml = parseDocument(await readFile(this.configFile, "utf8"));
+    for (const [key, value] of Object.entries(values)) yaml.setIn(["config", key], yaml.createNode(value));
+    await writeFile(this.configFile, yaml.toString());
   }
 
   private stackArgs(command: string | undefined): string[] {

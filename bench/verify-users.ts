@@ -11,18 +11,12 @@
  *
  * Prints a Markdown table; exits 1 when a preview fails or a side makes other lookups than expected.
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { parseDocument } from "yaml";
-import { C1Emulator, type RequestLogEntry } from "../src/emulator";
+import { isUsersPath } from "../src/emulator";
 import { median } from "./report";
+import { OWNERS_CONFIG_KEY, withRootBenchStack } from "./root-bench-stack";
 import { buildBenchDocument, type OwnershipDocument } from "./root-document";
-import { BenchStack, emulatorProviderConfig } from "./stack";
-
-const repoDir = path.resolve(__dirname, "..");
-const OWNERS_KEY = "c1-ownership:owners";
 
 interface Sample {
   added: number;
@@ -66,36 +60,16 @@ function addedDocument(count: number): { document: OwnershipDocument; apps: { ap
   return { document, apps: bench.apps.map((app) => ({ ...app, appId: `added-${app.appId}` })), userIds };
 }
 
-async function writeDocument(stack: BenchStack, document: OwnershipDocument): Promise<void> {
-  const yaml = parseDocument(await readFile(stack.configFile, "utf8"));
-  yaml.setIn(["config", OWNERS_KEY], yaml.createNode(document));
-  await writeFile(stack.configFile, yaml.toString());
-}
-
-const isUserLookup = (entry: RequestLogEntry) => entry.path.startsWith("/api/v1/users/") || entry.path.startsWith("/api/v1/search/users");
-
 async function measure(baseOwners: number, addedCounts: number[], latencies: number[], rounds: number): Promise<Sample[]> {
-  const emulator = new C1Emulator({ seed: false });
-  await emulator.listen();
-  const { clientId, clientSecret } = emulator.createClient("bench");
-  const backendDir = await mkdtemp(path.join(tmpdir(), "c1-bench-vu-state-"));
-  const configDir = await mkdtemp(path.join(tmpdir(), "c1-bench-vu-config-"));
   const base = buildBenchDocument(baseOwners);
-  for (const { appId, connectorIds } of base.apps) emulator.store.addApp(appId, connectorIds);
-  for (const id of base.userIds) emulator.store.addUser({ id });
   const samples: Sample[] = [];
-  let stack: BenchStack | undefined;
-  try {
-    stack = await BenchStack.create(repoDir, backendDir, emulatorProviderConfig(emulator.url, { clientId, clientSecret }), {
-      configDir,
-      objectConfig: { [OWNERS_KEY]: base.document },
-    });
+  await withRootBenchStack(base, async (emulator, stack) => {
     await stack.mustRun(["up", "--yes", "--skip-preview"]);
     for (const added of addedCounts) {
       const extra = addedDocument(added);
       for (const { appId, connectorIds } of extra.apps) emulator.store.addApp(appId, connectorIds);
       for (const id of extra.userIds) emulator.store.addUser({ id });
-      await writeDocument(stack, { ...base.document, ...extra.document });
+      await stack.setObjectConfig({ [OWNERS_CONFIG_KEY]: { ...base.document, ...extra.document } });
       for (const latencyMs of latencies) {
         emulator.faults.clear();
         if (latencyMs > 0) emulator.faults.add({ delayMs: latencyMs, times: Infinity });
@@ -105,7 +79,7 @@ async function measure(baseOwners: number, addedCounts: number[], latencies: num
             const since = emulator.requests.length;
             const result = await stack.mustRun(["preview", "--refresh"], { CONDUCTORONE_VERIFY_USERS: String(verify) });
             const entries = emulator.requests.slice(since).filter((entry) => entry.kind === "api");
-            const lookups = entries.filter(isUserLookup).length;
+            const lookups = entries.filter((entry) => isUsersPath(entry.path)).length;
             const expected = verify ? extra.userIds.length : 0;
             if (lookups !== expected)
               throw new Error(`preview adding ${added} users, verification ${verify ? "on" : "off"}: ${lookups} user lookups, expected ${expected}`);
@@ -118,14 +92,9 @@ async function measure(baseOwners: number, addedCounts: number[], latencies: num
       }
       emulator.faults.clear();
     }
-    await writeDocument(stack, base.document);
+    await stack.setObjectConfig({ [OWNERS_CONFIG_KEY]: base.document });
     await stack.mustRun(["destroy", "--yes", "--skip-preview"]);
-  } finally {
-    await stack?.dispose();
-    await emulator.close();
-    await rm(backendDir, { recursive: true, force: true });
-    await rm(configDir, { recursive: true, force: true });
-  }
+  });
   return samples;
 }
 

@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { importJWK, SignJWT } from "jose";
-import { C1Emulator, CLIENT_SECRET_PREFIX, startEmulator, type C1EmulatorOptions, type ClientCredentials } from "../src/emulator";
+import { C1Emulator, CLIENT_SECRET_PREFIX, isUsersPath, startEmulator, type C1EmulatorOptions, type ClientCredentials } from "../src/emulator";
 import { EMULATOR_USAGE, formatBanner, parseEmulatorArgs } from "../src/cli/commands/emulator";
 import { resolveSettings } from "../src/provider/c1/settings";
 
@@ -449,6 +449,19 @@ describe("users API", () => {
   const userPath = (id: string): string => `/api/v1/users/${encodeURIComponent(id)}`;
   const search = (body: unknown): Promise<HttpResult> => api("POST", "/api/v1/search/users", body);
   const idsOf = (res: HttpResult): string[] => res.body.list.map((view: { user: { id: string } }) => view.user.id);
+
+  it("tells its own request paths apart from the others (isUsersPath), as the log shows them", async () => {
+    await api("GET", userPath("u-alice"));
+    await search({ refs: [{ id: "u-alice" }] });
+    await api("GET", listPath("app-payroll", "conn-okta"));
+    const logged = emulator.requests.filter((entry) => entry.kind === "api").map((entry) => [entry.path, isUsersPath(entry.path)]);
+    expect(logged).toEqual([
+      ["/api/v1/users/u-alice", true],
+      ["/api/v1/search/users", true],
+      [listPath("app-payroll", "conn-okta").split("?")[0], false],
+    ]);
+    expect(isUsersPath("/api/v1/usersX")).toBe(false);
+  });
 
   it.each([{ status: "ENABLED" as const }, { status: "DISABLED" as const }, { status: "DELETED" as const }])(
     "answers GET of a $status user with the directory's record",

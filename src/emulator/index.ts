@@ -27,6 +27,8 @@ export { CLIENT_SECRET_PREFIX } from "./auth";
 /** A client id and secret, as `createClient` returns them. */
 export type { ClientCredentials } from "./auth";
 
+/** Whether a logged request path is one of the users endpoints (a user lookup). */
+export { isUsersPath } from "./routes/users";
 /** Path of the token endpoint, relative to the emulator URL. */
 export { TOKEN_PATH } from "./routes/token";
 

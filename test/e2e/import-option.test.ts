@@ -6,7 +6,7 @@
  * README's advice updated, and proves the failed import leaves C1 and the state untouched.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../src/emulator";
+import { type C1Emulator, isUsersPath } from "../../src/emulator";
 import { type E2eStack, OWNER_TYPE, PROGRAMS, startEmulatorStack } from "./harness";
 
 const dave = { appId: "app-payroll", connectorId: "conn-okta", roleSlug: "owner", userId: "u-dave" };
@@ -51,7 +51,7 @@ describe("the import resource option", () => {
     // Check looked the new owner's user up; one POST answered 409, one GET read the existing owner back.
     const calls = emulator.requests
       .filter((entry) => entry.kind === "api")
-      .map((entry) => `${entry.method} ${entry.path.startsWith("/api/v1/users/") ? "user" : "owner"} ${entry.status}`);
+      .map((entry) => `${entry.method} ${isUsersPath(entry.path) ? "user" : "owner"} ${entry.status}`);
     expect(calls).toEqual(["GET user 200", "POST owner 409", "GET owner 200"]);
   });
 });

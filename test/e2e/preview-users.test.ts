@@ -10,7 +10,7 @@ import { appendFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { C1Emulator } from "../../src/emulator";
+import { type C1Emulator, isUsersPath } from "../../src/emulator";
 import { findLeak } from "../support/provider-fixture";
 import { ROOT_STACK_DIR, writeOwnershipDocument } from "../support/root-stack";
 import { type CliRun, clientSecretParts, type E2eStack, policyViolations, startEmulatorStack } from "./harness";
@@ -64,7 +64,7 @@ async function pullRequestPreview(env: Record<string, string> = {}): Promise<Cli
 function userLookupsSince(since: number): string[] {
   return emulator.requests
     .slice(since)
-    .filter((entry) => entry.kind === "api" && (entry.path.startsWith("/api/v1/users") || entry.path.startsWith("/api/v1/search/users")))
+    .filter((entry) => entry.kind === "api" && isUsersPath(entry.path))
     .map((entry) => `${entry.method} ${entry.path}`);
 }
 

@@ -4,7 +4,7 @@
 // looked up once per provider process, and a change that adds nobody looks nobody up.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import type { C1Emulator } from "../../src/emulator";
+import { type C1Emulator, isUsersPath } from "../../src/emulator";
 import { ConnectorUserOwnerProvider, ConnectorUserOwnersProvider } from "../../src/provider";
 import { forgetRolesManagedBySets } from "../support/registries";
 import { caught, clientCredentialsConfig, expectNoCredentialIn, stackConfig, startTestEmulator } from "../support/provider-fixture";
@@ -15,8 +15,7 @@ let emulator: C1Emulator;
 let config: Record<string, string>;
 
 /** The users endpoints' requests since the emulator was reset, as "METHOD path". */
-const userLookups = () =>
-  emulator.requests.filter((entry) => entry.kind === "api" && entry.path.startsWith("/api/v1/users/")).map((entry) => `${entry.method} ${entry.path}`);
+const userLookups = () => emulator.requests.filter((entry) => entry.kind === "api" && isUsersPath(entry.path)).map((entry) => `${entry.method} ${entry.path}`);
 
 async function configured<P extends ConnectorUserOwnerProvider | ConnectorUserOwnersProvider>(provider: P, extra: Record<string, string> = {}): Promise<P> {
   await provider.configure({ config: stackConfig({ ...config, ...extra }) });

@@ -11,6 +11,11 @@ const USER_PATH = "/api/v1/users/:userId";
 /** The search route. */
 const SEARCH_PATH = "/api/v1/search/users";
 
+/** Whether a request path is one of the users endpoints: how a test or benchmark counts user lookups in the log. */
+export function isUsersPath(path: string): boolean {
+  return path.startsWith(USER_PATH.slice(0, USER_PATH.indexOf(":"))) || path === SEARCH_PATH;
+}
+
 /** Page size of a search that names none (or 0). */
 const DEFAULT_PAGE_SIZE = 25;
 /** Largest page a search returns; larger `pageSize` values are capped. */
